@@ -1,0 +1,46 @@
+package dev.segmentflow.schemas.events;
+
+/** One HTTP request served by an edge, on edge.requests. */
+public record EdgeRequest(
+    int schemaVersion,
+    String requestId,
+    String edgeId,
+    String region,
+    String method,
+    String path,
+    @Nullable String assetId,
+    @Nullable String rendition,
+    @Nullable Integer segmentSequence,
+    ObjectType objectType,
+    int status,
+    CacheStatus cacheStatus,
+    long bytes,
+    long latencyMicros,
+    @Nullable String sessionId,
+    long requestTimeMillis)
+    implements Event {
+  public static final int VERSION = 1;
+
+  /** What kind of HLS object was asked for. */
+  public enum ObjectType {
+    MASTER_PLAYLIST,
+    MEDIA_PLAYLIST,
+    INIT_SEGMENT,
+    SEGMENT,
+    OTHER
+  }
+
+  /** How the edge cache answered. */
+  public enum CacheStatus {
+    HIT,
+    MISS,
+    PREFETCH_HIT,
+    STALE,
+    BYPASS
+  }
+
+  @Override
+  public String id() {
+    return requestId;
+  }
+}

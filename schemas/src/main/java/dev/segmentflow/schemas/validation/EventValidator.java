@@ -1,0 +1,201 @@
+package dev.segmentflow.schemas.validation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.segmentflow.schemas.Contracts;
+import dev.segmentflow.schemas.Json;
+import dev.segmentflow.schemas.validation.JsonSchemaRules.FieldRule;
+import dev.segmentflow.schemas.validation.JsonSchemaRules.JsonType;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks raw bytes against a contract's JSON Schema and, when they pass, maps them to the record.
+ * Returns typed reason codes instead of throwing, so that an operator can route bad input to a
+ * dead-letter topic and keep running.
+ */
+public final class EventValidator<T> {
+  public static final int DEFAULT_MAX_BYTES = 64 * 1024;
+  public static final Duration DEFAULT_MAX_SKEW = Duration.ofMinutes(5);
+  private static final String VERSION_FIELD = "schemaVersion";
+
+  private final Class<T> type;
+  private final JsonSchemaRules rules;
+  private final Clock clock;
+  private final Duration maxSkew;
+  private final int maxBytes;
+
+  public EventValidator(Class<T> type, Clock clock, Duration maxSkew, int maxBytes) {
+    this.type = type;
+    this.rules = Contracts.of(type).rules();
+    this.clock = clock;
+    this.maxSkew = maxSkew;
+    this.maxBytes = maxBytes;
+  }
+
+  public static <T> EventValidator<T> of(Class<T> type) {
+    return new EventValidator<>(type, Clock.systemUTC(), DEFAULT_MAX_SKEW, DEFAULT_MAX_BYTES);
+  }
+
+  public Class<T> type() {
+    return type;
+  }
+
+  public Validation<T> validate(byte[] payload) {
+    if (payload == null || payload.length == 0) {
+      return invalid(ReasonCode.MALFORMED_JSON, null, "empty payload");
+    }
+    if (payload.length > maxBytes) {
+      return invalid(
+          ReasonCode.TOO_LARGE, null, payload.length + " bytes exceed the limit of " + maxBytes);
+    }
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(payload);
+    } catch (IOException e) {
+      return invalid(ReasonCode.MALFORMED_JSON, null, firstLine(e.getMessage()));
+    }
+    if (root == null || root.isMissingNode()) {
+      return invalid(ReasonCode.MALFORMED_JSON, null, "no JSON value");
+    }
+    return validate(root);
+  }
+
+  public Validation<T> validate(JsonNode root) {
+    if (!root.isObject()) {
+      return invalid(
+          ReasonCode.NOT_AN_OBJECT, null, "expected an object, got " + root.getNodeType());
+    }
+    Violation versionProblem = checkVersion(root);
+    if (versionProblem != null) {
+      return new Validation.Invalid<>(List.of(versionProblem));
+    }
+    List<Violation> violations = new ArrayList<>();
+    for (FieldRule rule : rules.fields()) {
+      if (!rule.name().equals(VERSION_FIELD)) {
+        Violation v = check(rule, root.get(rule.name()));
+        if (v != null) {
+          violations.add(v);
+        }
+      }
+    }
+    if (!violations.isEmpty()) {
+      return new Validation.Invalid<>(violations);
+    }
+    try {
+      return new Validation.Valid<>(Json.MAPPER.treeToValue(root, type));
+    } catch (JsonProcessingException e) {
+      // The schema let it through but the record cannot hold it: the schema test keeps this rare.
+      return invalid(ReasonCode.WRONG_TYPE, null, firstLine(e.getOriginalMessage()));
+    }
+  }
+
+  private Violation checkVersion(JsonNode root) {
+    FieldRule rule = rules.field(VERSION_FIELD);
+    JsonNode v = root.get(VERSION_FIELD);
+    if (v == null || v.isNull()) {
+      return new Violation(ReasonCode.MISSING_FIELD, VERSION_FIELD, "required");
+    }
+    if (!v.isIntegralNumber()) {
+      return new Violation(ReasonCode.WRONG_TYPE, VERSION_FIELD, "expected integer");
+    }
+    if (!rule.versionValues().contains(v.asLong())) {
+      return new Violation(
+          ReasonCode.UNKNOWN_SCHEMA_VERSION,
+          VERSION_FIELD,
+          "version " + v.asText() + " of " + rules.title() + "; known " + rule.versionValues());
+    }
+    return null;
+  }
+
+  private Violation check(FieldRule rule, JsonNode v) {
+    String f = rule.name();
+    if (v == null || v.isNull()) {
+      return rule.required() ? new Violation(ReasonCode.MISSING_FIELD, f, "required") : null;
+    }
+    if (!hasType(v, rule.type())) {
+      return new Violation(
+          ReasonCode.WRONG_TYPE,
+          f,
+          "expected " + rule.type().schemaName() + ", got " + v.getNodeType());
+    }
+    switch (rule.type()) {
+      case STRING -> {
+        String s = v.asText();
+        if (rule.maxLength() != null && s.length() > rule.maxLength()) {
+          return new Violation(
+              ReasonCode.TOO_LARGE, f, s.length() + " characters, limit " + rule.maxLength());
+        }
+        if (rule.minLength() != null && s.length() < rule.minLength()) {
+          return new Violation(
+              ReasonCode.OUT_OF_RANGE, f, "shorter than " + rule.minLength() + " characters");
+        }
+        if (rule.enumValues() != null && !rule.enumValues().contains(s)) {
+          return new Violation(
+              ReasonCode.UNKNOWN_ENUM_VALUE, f, "'" + s + "' not in " + rule.enumValues());
+        }
+      }
+      case INTEGER, NUMBER -> {
+        double d = v.asDouble();
+        if (Double.isNaN(d)
+            || (rule.minimum() != null && d < rule.minimum())
+            || (rule.maximum() != null && d > rule.maximum())) {
+          return new Violation(
+              ReasonCode.OUT_OF_RANGE,
+              f,
+              v.asText() + " outside [" + rule.minimum() + ", " + rule.maximum() + "]");
+        }
+        if (rule.epochMillis()) {
+          long skew = v.asLong() - clock.millis();
+          if (skew > maxSkew.toMillis()) {
+            return new Violation(
+                ReasonCode.CLOCK_SKEW, f, skew + " ms in the future, limit " + maxSkew.toMillis());
+          }
+        }
+      }
+      case ARRAY -> {
+        if (rule.maxItems() != null && v.size() > rule.maxItems()) {
+          return new Violation(
+              ReasonCode.TOO_LARGE, f, v.size() + " items, limit " + rule.maxItems());
+        }
+        for (JsonNode item : v) {
+          if (rule.itemType() != null && !hasType(item, rule.itemType())) {
+            return new Violation(
+                ReasonCode.WRONG_TYPE, f, "items must be " + rule.itemType().schemaName());
+          }
+          if (rule.itemMaxLength() != null && item.asText().length() > rule.itemMaxLength()) {
+            return new Violation(ReasonCode.TOO_LARGE, f, "an item is longer than allowed");
+          }
+        }
+      }
+      default -> {}
+    }
+    return null;
+  }
+
+  private static boolean hasType(JsonNode v, JsonType t) {
+    return switch (t) {
+      case STRING -> v.isTextual();
+      case INTEGER -> v.isIntegralNumber() && v.canConvertToLong();
+      case NUMBER -> v.isNumber();
+      case BOOLEAN -> v.isBoolean();
+      case ARRAY -> v.isArray();
+      case OBJECT -> v.isObject();
+    };
+  }
+
+  private Validation<T> invalid(ReasonCode reason, String field, String detail) {
+    return new Validation.Invalid<>(List.of(new Violation(reason, field, detail)));
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unparseable";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,147 @@
+package dev.segmentflow.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A single-node KRaft Kafka broker in a child JVM: storage formatted once, then {@code
+ * kafka.Kafka}. The transaction settings are those a single node needs for exactly-once sinks not
+ * to hang.
+ */
+public final class KafkaBroker implements Service {
+  private static final List<String> JVM_ARGS =
+      List.of("-Xms256m", "-Xmx768m", "-XX:+UseSerialGC", "-Djava.awt.headless=true");
+
+  private final Path dir;
+  private final int port;
+  private final int controllerPort;
+  private ChildProcess process;
+
+  private KafkaBroker(Path dir, int port, int controllerPort) {
+    this.dir = dir;
+    this.port = port;
+    this.controllerPort = controllerPort;
+  }
+
+  public static KafkaBroker start(Path dir) {
+    return start(dir, Ports.free(), Ports.free());
+  }
+
+  public static KafkaBroker start(Path dir, int port, int controllerPort) {
+    KafkaBroker broker = new KafkaBroker(dir, port, controllerPort);
+    broker.launch();
+    return broker;
+  }
+
+  private void launch() {
+    Path config = dir.resolve("server.properties");
+    Path logDir = dir.resolve("data");
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(config, serverProperties(logDir), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String classpath = System.getProperty("java.class.path");
+    if (!Files.exists(logDir.resolve("meta.properties"))) {
+      ChildProcess.runToCompletion(
+          "kafka-storage-format",
+          ChildProcess.javaCommand(
+              classpath,
+              JVM_ARGS,
+              "kafka.tools.StorageTool",
+              "format",
+              "-t",
+              Uuid.randomUuid().toString(),
+              "-c",
+              config.toString()),
+          dir,
+          dir.resolve("format.log"),
+          Duration.ofSeconds(60));
+    }
+    process =
+        ChildProcess.start(
+            "kafka",
+            ChildProcess.javaCommand(classpath, JVM_ARGS, "kafka.Kafka", config.toString()),
+            dir,
+            dir.resolve("kafka.log"));
+    process.awaitReady(this::answers, Duration.ofSeconds(60));
+  }
+
+  private String serverProperties(Path logDir) {
+    return String.join(
+            "\n",
+            "process.roles=broker,controller",
+            "node.id=1",
+            "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+            "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+            "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+            "controller.listener.names=CONTROLLER",
+            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "inter.broker.listener.name=PLAINTEXT",
+            "log.dirs=" + logDir,
+            "num.partitions=1",
+            "auto.create.topics.enable=false",
+            "offsets.topic.replication.factor=1",
+            "offsets.topic.num.partitions=4",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "transaction.state.log.num.partitions=4",
+            // Must be at least the sinks' transaction timeout, or exactly-once sinks fail to start.
+            "transaction.max.timeout.ms=3600000",
+            "group.initial.rebalance.delay.ms=0",
+            "log.flush.interval.messages=10000",
+            "")
+        + "\n";
+  }
+
+  private boolean answers() {
+    if (!Ports.listening(port)) {
+      return false;
+    }
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+    try (Admin admin = Admin.create(p)) {
+      return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  public String bootstrapServers() {
+    return "127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  @Override
+  public String name() {
+    return "kafka";
+  }
+
+  @Override
+  public ChildProcess process() {
+    return process;
+  }
+
+  @Override
+  public void close() {
+    if (process != null) {
+      process.close();
+    }
+  }
+}
