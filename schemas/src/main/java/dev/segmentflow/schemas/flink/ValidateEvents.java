@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -20,7 +22,8 @@ import org.apache.flink.util.OutputTag;
  * Validates raw records against a contract: valid ones go on as typed records, the rest to the
  * {@link #DEAD_LETTERS} side output with their reason. Counts both, per reason, as Flink metrics.
  */
-public final class ValidateEvents<T> extends ProcessFunction<RawRecord, T> {
+public final class ValidateEvents<T> extends ProcessFunction<RawRecord, T>
+    implements ResultTypeQueryable<T> {
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
   private final Class<T> type;
@@ -38,6 +41,11 @@ public final class ValidateEvents<T> extends ProcessFunction<RawRecord, T> {
     this.type = type;
     this.maxSkewMillis = maxSkew.toMillis();
     this.maxBytes = maxBytes;
+  }
+
+  @Override
+  public TypeInformation<T> getProducedType() {
+    return TypeInformation.of(type);
   }
 
   @Override
