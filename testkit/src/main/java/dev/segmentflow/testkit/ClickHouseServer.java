@@ -26,7 +26,7 @@ public final class ClickHouseServer implements Service {
   private ChildProcess process;
 
   private ClickHouseServer(Path dir, int httpPort, int tcpPort) {
-    this.dir = dir;
+    this.dir = dir.toAbsolutePath();
     this.httpPort = httpPort;
     this.tcpPort = tcpPort;
   }

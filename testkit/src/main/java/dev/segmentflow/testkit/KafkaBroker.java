@@ -28,7 +28,7 @@ public final class KafkaBroker implements Service {
   private ChildProcess process;
 
   private KafkaBroker(Path dir, int port, int controllerPort) {
-    this.dir = dir;
+    this.dir = dir.toAbsolutePath();
     this.port = port;
     this.controllerPort = controllerPort;
   }

@@ -28,7 +28,7 @@ public final class S3Server implements Service {
   private ChildProcess process;
 
   private S3Server(Path dir, int port, String bucket) {
-    this.dir = dir;
+    this.dir = dir.toAbsolutePath();
     this.port = port;
     this.bucket = bucket;
   }
