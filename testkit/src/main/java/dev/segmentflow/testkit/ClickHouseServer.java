@@ -3,7 +3,6 @@ package dev.segmentflow.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -138,44 +137,21 @@ public final class ClickHouseServer implements Service {
       """;
 
   private boolean pings() {
-    try {
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(httpUrl() + "/ping"))
-                      .timeout(Duration.ofSeconds(2))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return LocalHttp.probe(httpUrl() + "/ping").map(r -> r.statusCode() == 200).orElse(false);
   }
 
   /** Runs one SQL statement over HTTP and returns the body (TabSeparated); for tests and checks. */
   public String query(String sql) {
-    try {
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(httpUrl() + "/"))
-                      .timeout(Duration.ofSeconds(60))
-                      .POST(HttpRequest.BodyPublishers.ofString(sql))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException("ClickHouse answered " + r.statusCode() + ": " + r.body());
-      }
-      return r.body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    HttpResponse<String> r =
+        LocalHttp.send(
+            HttpRequest.newBuilder(URI.create(httpUrl() + "/"))
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(sql))
+                .build());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("ClickHouse answered " + r.statusCode() + ": " + r.body());
     }
+    return r.body();
   }
 
   public String httpUrl() {

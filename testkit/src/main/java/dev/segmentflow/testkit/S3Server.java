@@ -3,10 +3,6 @@ package dev.segmentflow.testkit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,25 +105,11 @@ public final class S3Server implements Service {
   }
 
   private boolean answers() {
-    if (!Ports.listening(port)) {
-      return false;
-    }
-    try {
-      // Unsigned requests are refused, but an S3 error document means the API is up.
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(endpoint() + "/" + bucket))
-                      .timeout(Duration.ofSeconds(2))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      return r.body().contains("<Error>") || r.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    // Any S3 answer for the bucket, even a refusal, means the API is up.
+    return Ports.listening(port)
+        && LocalHttp.probe(endpoint() + "/" + bucket)
+            .map(r -> r.statusCode() == 200 || r.body().contains("<Error>"))
+            .orElse(false);
   }
 
   public String endpoint() {

@@ -28,55 +28,22 @@ public final class SampleViewerEvents {
     Random rnd = new Random(seed);
     List<Line> out = new ArrayList<>();
     for (int s = 0; s < sessions; s++) {
-      String session = "demo-" + seed + "-" + s;
       String region = REGIONS[rnd.nextInt(REGIONS.length)];
       String asset = "asset-" + (int) Math.min(19, Math.floor(-Math.log(1 - rnd.nextDouble()) * 4));
-      String device = DEVICES[rnd.nextInt(DEVICES.length)];
-      long t = startMillis + rnd.nextInt(60_000);
-      int rung = 2;
-      List<ViewerEvent> events = new ArrayList<>();
-      events.add(
-          event(
-              session,
-              s,
-              events.size(),
-              ViewerEventType.PLAY_REQUEST,
+      Session session =
+          new Session(
+              "demo-" + seed + "-" + s,
+              "viewer-" + (s % 97),
               region,
               asset,
-              device,
-              t,
-              0,
-              rung,
-              null));
+              DEVICES[rnd.nextInt(DEVICES.length)]);
+      long t = startMillis + rnd.nextInt(60_000);
+      session.emit(ViewerEventType.PLAY_REQUEST, t, 0, null);
       if (rnd.nextDouble() < 0.04) {
-        events.add(
-            event(
-                session,
-                s,
-                events.size(),
-                ViewerEventType.END,
-                region,
-                asset,
-                device,
-                t + 2500,
-                0,
-                rung,
-                null));
+        session.emit(ViewerEventType.END, t + 2500, 0, null); // left before the video started
       } else {
         t += 400 + rnd.nextInt(2500);
-        events.add(
-            event(
-                session,
-                s,
-                events.size(),
-                ViewerEventType.FIRST_FRAME,
-                region,
-                asset,
-                device,
-                t,
-                0,
-                rung,
-                null));
+        session.emit(ViewerEventType.FIRST_FRAME, t, 0, null);
         double pos = 0;
         int beats = 3 + rnd.nextInt(12);
         boolean failed = false;
@@ -84,153 +51,80 @@ public final class SampleViewerEvents {
           t += 10_000;
           pos += 10;
           if (rnd.nextDouble() < ("ap-south".equals(region) ? 0.25 : 0.08)) {
-            events.add(
-                event(
-                    session,
-                    s,
-                    events.size(),
-                    ViewerEventType.STALL_START,
-                    region,
-                    asset,
-                    device,
-                    t,
-                    pos,
-                    rung,
-                    null));
+            session.emit(ViewerEventType.STALL_START, t, pos, null);
             t += 300 + rnd.nextInt(3000);
-            events.add(
-                event(
-                    session,
-                    s,
-                    events.size(),
-                    ViewerEventType.STALL_END,
-                    region,
-                    asset,
-                    device,
-                    t,
-                    pos,
-                    rung,
-                    null));
-            if (rung > 0) {
-              rung--;
-              events.add(
-                  event(
-                      session,
-                      s,
-                      events.size(),
-                      ViewerEventType.BITRATE_SWITCH,
-                      region,
-                      asset,
-                      device,
-                      t,
-                      pos,
-                      rung,
-                      null));
+            session.emit(ViewerEventType.STALL_END, t, pos, null);
+            if (session.rung > 0) {
+              session.rung--;
+              session.emit(ViewerEventType.BITRATE_SWITCH, t, pos, null);
             }
-          } else if (rung < LADDER_KBPS.length - 1 && rnd.nextDouble() < 0.2) {
-            rung++;
-            events.add(
-                event(
-                    session,
-                    s,
-                    events.size(),
-                    ViewerEventType.BITRATE_SWITCH,
-                    region,
-                    asset,
-                    device,
-                    t,
-                    pos,
-                    rung,
-                    null));
+          } else if (session.rung < LADDER_KBPS.length - 1 && rnd.nextDouble() < 0.2) {
+            session.rung++;
+            session.emit(ViewerEventType.BITRATE_SWITCH, t, pos, null);
           }
-          if (rnd.nextDouble() < 0.01) {
-            events.add(
-                event(
-                    session,
-                    s,
-                    events.size(),
-                    ViewerEventType.ERROR,
-                    region,
-                    asset,
-                    device,
-                    t,
-                    pos,
-                    rung,
-                    true));
-            failed = true;
-          } else {
-            events.add(
-                event(
-                    session,
-                    s,
-                    events.size(),
-                    ViewerEventType.HEARTBEAT,
-                    region,
-                    asset,
-                    device,
-                    t,
-                    pos,
-                    rung,
-                    null));
-          }
+          failed = rnd.nextDouble() < 0.01;
+          session.emit(
+              failed ? ViewerEventType.ERROR : ViewerEventType.HEARTBEAT,
+              t,
+              pos,
+              failed ? true : null);
         }
         if (!failed) {
-          events.add(
-              event(
-                  session,
-                  s,
-                  events.size(),
-                  ViewerEventType.END,
-                  region,
-                  asset,
-                  device,
-                  t + 1000,
-                  pos,
-                  rung,
-                  null));
+          session.emit(ViewerEventType.END, t + 1000, pos, null);
         }
       }
-      for (ViewerEvent e : events) {
+      for (ViewerEvent e : session.events) {
         out.add(new Line(e.sessionId(), Json.string(e), null));
       }
       if (s % 25 == 7) {
-        out.add(malformed(rnd, events.get(0), s));
+        out.add(malformed(rnd, session.events.get(0), s));
       }
     }
     return out;
   }
 
-  static ViewerEvent event(
-      String session,
-      int s,
-      int seq,
-      ViewerEventType type,
-      String region,
-      String asset,
-      String device,
-      long t,
-      double pos,
-      int rung,
-      Boolean fatal) {
-    return new ViewerEvent(
-        ViewerEvent.VERSION,
-        ViewerEvent.idFor(session, type, t, seq),
-        type,
-        session,
-        "viewer-" + (s % 97),
-        asset,
-        region,
-        "edge-" + region,
-        device,
-        t,
-        pos,
-        LADDER_KBPS[rung],
-        type == ViewerEventType.STALL_START ? 0L : 6000L,
-        LADDER_KBPS[rung] * 3,
-        type == ViewerEventType.STALL_START,
-        type == ViewerEventType.PLAY_REQUEST,
-        fatal,
-        fatal == null ? null : "MEDIA_ERR_DECODE");
+  /** One player's session as it is being written: who, where, what, and its current ladder rung. */
+  private static final class Session {
+    final String id;
+    final String viewer;
+    final String region;
+    final String asset;
+    final String device;
+    final List<ViewerEvent> events = new ArrayList<>();
+    int rung = 2;
+
+    Session(String id, String viewer, String region, String asset, String device) {
+      this.id = id;
+      this.viewer = viewer;
+      this.region = region;
+      this.asset = asset;
+      this.device = device;
+    }
+
+    void emit(ViewerEventType type, long t, double pos, Boolean fatal) {
+      long kbps = LADDER_KBPS[rung];
+      boolean stall = type == ViewerEventType.STALL_START;
+      events.add(
+          new ViewerEvent(
+              ViewerEvent.VERSION,
+              ViewerEvent.idFor(id, type, t, events.size()),
+              type,
+              id,
+              viewer,
+              asset,
+              region,
+              "edge-" + region,
+              device,
+              t,
+              pos,
+              kbps,
+              stall ? 0L : 6000L,
+              kbps * 3,
+              stall,
+              type == ViewerEventType.PLAY_REQUEST,
+              fatal,
+              fatal == null ? null : "MEDIA_ERR_DECODE"));
+    }
   }
 
   static Line malformed(Random rnd, ViewerEvent valid, int s) {
