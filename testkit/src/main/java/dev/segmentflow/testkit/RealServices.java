@@ -1,6 +1,5 @@
 package dev.segmentflow.testkit;
 
-import java.util.Optional;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -64,7 +63,4 @@ public final class RealServices implements BeforeAllCallback, ParameterResolver,
   public void testAborted(ExtensionContext context, Throwable cause) {
     testFailed(context, cause);
   }
-
-  @Override
-  public void testDisabled(ExtensionContext context, Optional<String> reason) {}
 }
