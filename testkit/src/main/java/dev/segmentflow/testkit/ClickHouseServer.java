@@ -160,6 +160,10 @@ public final class ClickHouseServer implements Service {
 
   /** A JDBC URL for the legacy driver; {@code compress=0} because 18.16 rejects its compression. */
   public String jdbcUrl(String database) {
+    return jdbcUrl(httpPort, database);
+  }
+
+  public static String jdbcUrl(int httpPort, String database) {
     return "jdbc:clickhouse://127.0.0.1:" + httpPort + "/" + database + "?compress=0";
   }
 

@@ -28,7 +28,7 @@ public final class Infra {
       String s3Bucket,
       long s3Pid) {
     public String clickHouseJdbcUrl(String database) {
-      return "jdbc:clickhouse://127.0.0.1:" + clickHouseHttpPort + "/" + database + "?compress=0";
+      return ClickHouseServer.jdbcUrl(clickHouseHttpPort, database);
     }
 
     public List<String> describe() {

@@ -13,10 +13,6 @@ public final class ClickHouseJdbc {
 
   private ClickHouseJdbc() {}
 
-  public static String url(String host, int httpPort, String database) {
-    return "jdbc:clickhouse://" + host + ":" + httpPort + "/" + database + "?compress=0";
-  }
-
   public static Connection connect(String url) throws SQLException {
     try {
       Class.forName(DRIVER);
