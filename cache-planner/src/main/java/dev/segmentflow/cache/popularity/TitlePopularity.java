@@ -1,0 +1,308 @@
+package dev.segmentflow.cache.popularity;
+
+import dev.segmentflow.schemas.events.Directive;
+import dev.segmentflow.schemas.events.Ids;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Popularity of one title in one region and the directives it earns. Inputs between ticks (play
+ * requests, segment activity) are only summed; everything else happens at the tick, so the same
+ * inputs give the same directives whatever order they arrived in. The Flink job and the cache
+ * simulator both drive this class, so what is simulated is what runs.
+ *
+ * <p>score = views per hour x exp(-age / ageDecayHours) x regional boost x trending boost.
+ */
+public final class TitlePopularity implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final int DIRECTIVE_VERSION = Directive.VERSION;
+
+  public String region;
+  public String assetId;
+  public DecayedRate views = new DecayedRate();
+  public DecayedRate fastViews = new DecayedRate();
+  public HashMap<String, DecayedRate> renditionRequests = new HashMap<>();
+  public long bytesServed;
+  public long firstSeenMillis = -1;
+  public long publishedAtMillis = -1;
+  public boolean live;
+  public Tier tier = Tier.GONE;
+  public double lastScore;
+
+  /** Per rendition: the highest segment already asked for and when that run of prefetches began. */
+  public HashMap<String, Integer> prefetchedThrough = new HashMap<>();
+
+  public HashMap<String, Long> prefetchedSince = new HashMap<>();
+  public long pendingPlays;
+  public long pendingFirstSegments;
+  public HashMap<String, TreeSet<Integer>> pendingPositions = new HashMap<>();
+
+  public TitlePopularity() {}
+
+  public TitlePopularity(String region, String assetId) {
+    this.region = region;
+    this.assetId = assetId;
+  }
+
+  /** What a tick produced. {@code keep} false: the title is gone and idle, drop its state. */
+  public record Outcome(PopularityRow row, List<Directive> directives, boolean keep) {}
+
+  public void recordPlay(long timeMillis) {
+    pendingPlays++;
+    seen(timeMillis);
+  }
+
+  public void recordCatalogue(boolean isLive, long publishedAt) {
+    this.live = isLive;
+    this.publishedAtMillis = publishedAt;
+  }
+
+  public void recordActivity(SegmentActivity a, PopularityConfig config) {
+    seen(a.tickMillis());
+    if (a.segment() == 0) {
+      pendingFirstSegments += a.requests();
+    }
+    renditionRequests
+        .computeIfAbsent(a.rendition(), r -> new DecayedRate())
+        .add(a.tickMillis(), a.requests(), config.halfLifeMillis());
+    bytesServed += a.bytes();
+    pendingPositions.computeIfAbsent(a.rendition(), r -> new TreeSet<>()).add(a.segment());
+  }
+
+  private void seen(long timeMillis) {
+    if (firstSeenMillis < 0 || timeMillis < firstSeenMillis) {
+      firstSeenMillis = timeMillis;
+    }
+  }
+
+  public double viewsPerHour(long t, PopularityConfig config) {
+    return views.perHour(t, config.halfLifeMillis());
+  }
+
+  /** Estimated requests per hour of one rendition of this title. */
+  public double renditionRequestsPerHour(String rendition, long t, PopularityConfig config) {
+    DecayedRate r = renditionRequests.get(rendition);
+    return r == null ? 0 : r.perHour(t, config.halfLifeMillis());
+  }
+
+  public Outcome tick(long t, PopularityConfig config) {
+    // Plays and first-segment requests count the same starts; whichever source is present wins.
+    long started = Math.max(pendingPlays, pendingFirstSegments);
+    views.add(t, started, config.halfLifeMillis());
+    fastViews.add(t, started, config.fastHalfLifeMillis());
+    pendingPlays = 0;
+    pendingFirstSegments = 0;
+
+    double perHour = views.perHour(t, config.halfLifeMillis());
+    double fast = fastViews.perHour(t, config.fastHalfLifeMillis());
+    double growth = perHour > 0 ? fast / perHour : 1;
+    long since = publishedAtMillis >= 0 ? publishedAtMillis : firstSeenMillis;
+    double ageHours = Math.max(0, t - since) / 3_600_000.0;
+    boolean trending = growth > config.trendingGrowth() && perHour >= config.threshold(Tier.COLD);
+    double score =
+        round(
+            perHour
+                * Math.exp(-ageHours / config.ageDecayHours())
+                * config.regionalBoost(region)
+                * (trending ? config.trendingBoost() : 1));
+    lastScore = score;
+
+    List<Directive> out = new ArrayList<>();
+    Tier next = TemperatureClassifier.next(tier, score, config);
+    if (next != tier) {
+      Tier previous = tier;
+      tier = next;
+      if (next == Tier.GONE) {
+        out.add(evict(t, score, config, previous));
+        prefetchedThrough.clear();
+        prefetchedSince.clear();
+      } else {
+        out.add(ttl(t, score, config, previous, trending));
+        if (next == Tier.HOT && config.prefetchFirstSegments() > 0) {
+          List<String> played = playedRenditions(t, config);
+          if (!played.isEmpty()) {
+            out.add(
+                prefetch(
+                    t,
+                    score,
+                    config,
+                    played,
+                    0,
+                    config.prefetchFirstSegments() - 1,
+                    "turned hot: first segments of the renditions this region plays"));
+            for (String r : played) {
+              markPrefetched(r, config.prefetchFirstSegments() - 1, t);
+            }
+          }
+        }
+      }
+    }
+    if (tier == Tier.HOT && config.lookaheadSegments() > 0) {
+      out.addAll(lookahead(t, score, config));
+    }
+    pendingPositions.clear();
+
+    PopularityRow row =
+        new PopularityRow(
+            region, assetId, t, round(perHour), round(growth), score, tier.name(), bytesServed, t);
+    boolean idle = views.valueAt(t, config.halfLifeMillis()) < 0.05;
+    return new Outcome(row, out, !(tier == Tier.GONE && idle));
+  }
+
+  private List<Directive> lookahead(long t, double score, PopularityConfig config) {
+    List<Directive> out = new ArrayList<>();
+    long window = config.ttlSeconds(tier, live) * 1000;
+    for (Map.Entry<String, TreeSet<Integer>> e : new TreeMap<>(pendingPositions).entrySet()) {
+      String rendition = e.getKey();
+      Long since = prefetchedSince.get(rendition);
+      if (since != null && t - since > window) {
+        // The edge's copies from that run may have expired; start over.
+        prefetchedThrough.remove(rendition);
+        prefetchedSince.remove(rendition);
+      }
+      int covered = prefetchedThrough.getOrDefault(rendition, -1);
+      // Union of [p+1, p+L] over the positions sessions were at, minus what was already asked for.
+      int runFrom = -1;
+      int runTo = -1;
+      TreeSet<Integer> positions = e.getValue();
+      for (int p : positions) {
+        if (positions.contains(p + 1)) {
+          continue; // not where a session is now: it went on to p + 1 within this tick
+        }
+        int from = Math.max(p + 1, covered + 1);
+        int to = p + config.lookaheadSegments();
+        if (from > to) {
+          continue;
+        }
+        if (runFrom >= 0 && from <= runTo + 1) {
+          runTo = Math.max(runTo, to);
+        } else {
+          if (runFrom >= 0) {
+            out.add(lookaheadDirective(t, score, config, rendition, runFrom, runTo));
+          }
+          runFrom = from;
+          runTo = to;
+        }
+        covered = Math.max(covered, to);
+      }
+      if (runFrom >= 0) {
+        out.add(lookaheadDirective(t, score, config, rendition, runFrom, runTo));
+        markPrefetched(rendition, runTo, t);
+      }
+    }
+    return out;
+  }
+
+  private Directive lookaheadDirective(
+      long t, double score, PopularityConfig config, String rendition, int from, int to) {
+    return prefetch(
+        t, score, config, List.of(rendition), from, to, "look-ahead for sessions in progress");
+  }
+
+  private void markPrefetched(String rendition, int through, long t) {
+    int before = prefetchedThrough.getOrDefault(rendition, -1);
+    if (through > before) {
+      prefetchedThrough.put(rendition, through);
+      prefetchedSince.putIfAbsent(rendition, t);
+    }
+  }
+
+  /** Renditions with at least the configured share of this title's requests, most played first. */
+  List<String> playedRenditions(long t, PopularityConfig config) {
+    double total = 0;
+    Map<String, Double> rates = new TreeMap<>();
+    for (var e : renditionRequests.entrySet()) {
+      double r = e.getValue().perHour(t, config.halfLifeMillis());
+      rates.put(e.getKey(), r);
+      total += r;
+    }
+    List<String> played = new ArrayList<>();
+    for (var e : rates.entrySet()) {
+      if (total > 0 && e.getValue() / total >= config.minRenditionShare()) {
+        played.add(e.getKey());
+      }
+    }
+    played.sort((a, b) -> Double.compare(rates.get(b), rates.get(a)));
+    return played;
+  }
+
+  private Directive ttl(
+      long t, double score, PopularityConfig config, Tier previous, boolean trending) {
+    long ttl = config.ttlSeconds(tier, live);
+    String reason =
+        previous
+            + " -> "
+            + tier
+            + " ("
+            + tier.cacheTier()
+            + " tier)"
+            + (trending ? ", trending" : "")
+            + (live ? ", live" : "");
+    return directive(
+        Directive.Kind.TTL, t, score, List.of(), null, null, ttl, t + ttl * 1000, reason);
+  }
+
+  private Directive evict(long t, double score, PopularityConfig config, Tier previous) {
+    return directive(
+        Directive.Kind.EVICT,
+        t,
+        score,
+        List.of(),
+        null,
+        null,
+        null,
+        t + config.coldTtlSeconds() * 1000,
+        previous + " -> below the cold threshold");
+  }
+
+  private Directive prefetch(
+      long t,
+      double score,
+      PopularityConfig config,
+      List<String> renditions,
+      int from,
+      int to,
+      String reason) {
+    long validFor = config.ttlSeconds(tier, live) * 1000;
+    return directive(
+        Directive.Kind.PREFETCH, t, score, renditions, from, to, null, t + validFor, reason);
+  }
+
+  private Directive directive(
+      Directive.Kind kind,
+      long t,
+      double score,
+      List<String> renditions,
+      Integer from,
+      Integer to,
+      Long ttlSeconds,
+      long validUntil,
+      String reason) {
+    String id = Ids.of("directive", kind, region, assetId, renditions, from, to, t);
+    return new Directive(
+        DIRECTIVE_VERSION,
+        id,
+        kind,
+        Directive.ScopeType.REGION,
+        region,
+        assetId,
+        renditions,
+        from,
+        to,
+        ttlSeconds,
+        tier.temperature(),
+        score,
+        reason,
+        t,
+        validUntil);
+  }
+
+  static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}
