@@ -81,7 +81,8 @@ public final class PlannerCache implements VideoCache {
   public boolean access(TraceRequest r) {
     advanceTo(r.timeMillis());
     now = r.timeMillis();
-    heat.computeIfAbsent(r.key(), k -> new SegmentHeat()).record(r.sizeBytes());
+    heat.computeIfAbsent(r.key(), k -> new SegmentHeat())
+        .record(config.tickFor(r.timeMillis()), r.sizeBytes());
     dirty.putIfAbsent(r.key(), r);
     int bucket = r.segment() / REACH_BUCKET;
     reach.computeIfAbsent(bucket, b -> new DecayedRate()).add(now, 1, config.halfLifeMillis());
@@ -152,7 +153,7 @@ public final class PlannerCache implements VideoCache {
     double ownRate = 0;
     SegmentHeat h = heat.get(e.key);
     if (h != null) {
-      double count = h.rate.valueAt(now, config.halfLifeMillis()) + h.pendingRequests;
+      double count = h.rate.valueAt(now, config.halfLifeMillis()) + h.pendingRequests();
       ownRate = count * Math.log(2) / (config.halfLifeMillis() / 3_600_000.0);
     }
     double prior = 0;
@@ -219,7 +220,7 @@ public final class PlannerCache implements VideoCache {
             .computeIfAbsent(
                 titleKey(r.region(), r.assetId()),
                 k -> new TitlePopularity(r.region(), r.assetId()))
-            .recordActivity(a, config);
+            .recordActivity(a);
       }
     }
     dirty.clear();

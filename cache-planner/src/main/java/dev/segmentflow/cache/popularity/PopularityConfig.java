@@ -178,6 +178,11 @@ public record PopularityConfig(
         minRenditionShare);
   }
 
+  /** The tick an event at {@code timeMillis} counts in: the next tick boundary after it. */
+  public long tickFor(long timeMillis) {
+    return Math.floorDiv(timeMillis, tickMillis) * tickMillis + tickMillis;
+  }
+
   public double threshold(Tier tier) {
     double seed =
         switch (tier) {

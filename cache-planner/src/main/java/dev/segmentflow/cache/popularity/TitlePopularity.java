@@ -38,9 +38,19 @@ public final class TitlePopularity implements Serializable {
   public HashMap<String, Integer> prefetchedThrough = new HashMap<>();
 
   public HashMap<String, Long> prefetchedSince = new HashMap<>();
-  public long pendingPlays;
-  public long pendingFirstSegments;
-  public HashMap<String, TreeSet<Integer>> pendingPositions = new HashMap<>();
+
+  /** Inputs not yet folded in, under the tick they count in. */
+  public TreeMap<Long, Pending> pending = new TreeMap<>();
+
+  /** What arrived for one tick. */
+  public static final class Pending implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public long plays;
+    public long firstSegments;
+    public long bytes;
+    public TreeMap<String, Long> renditionRequests = new TreeMap<>();
+    public TreeMap<String, TreeSet<Integer>> positions = new TreeMap<>();
+  }
 
   public TitlePopularity() {}
 
@@ -52,8 +62,9 @@ public final class TitlePopularity implements Serializable {
   /** What a tick produced. {@code keep} false: the title is gone and idle, drop its state. */
   public record Outcome(PopularityRow row, List<Directive> directives, boolean keep) {}
 
-  public void recordPlay(long timeMillis) {
-    pendingPlays++;
+  /** A play request at {@code timeMillis}, counted in the tick {@code tickMillis}. */
+  public void recordPlay(long timeMillis, long tickMillis) {
+    pending.computeIfAbsent(tickMillis, t -> new Pending()).plays++;
     seen(timeMillis);
   }
 
@@ -62,16 +73,16 @@ public final class TitlePopularity implements Serializable {
     this.publishedAtMillis = publishedAt;
   }
 
-  public void recordActivity(SegmentActivity a, PopularityConfig config) {
+  /** A segment's activity, counted in the tick it was measured at. */
+  public void recordActivity(SegmentActivity a) {
     seen(a.tickMillis());
+    Pending p = pending.computeIfAbsent(a.tickMillis(), t -> new Pending());
     if (a.segment() == 0) {
-      pendingFirstSegments += a.requests();
+      p.firstSegments += a.requests();
     }
-    renditionRequests
-        .computeIfAbsent(a.rendition(), r -> new DecayedRate())
-        .add(a.tickMillis(), a.requests(), config.halfLifeMillis());
-    bytesServed += a.bytes();
-    pendingPositions.computeIfAbsent(a.rendition(), r -> new TreeSet<>()).add(a.segment());
+    p.renditionRequests.merge(a.rendition(), a.requests(), Long::sum);
+    p.bytes += a.bytes();
+    p.positions.computeIfAbsent(a.rendition(), r -> new TreeSet<>()).add(a.segment());
   }
 
   private void seen(long timeMillis) {
@@ -91,12 +102,28 @@ public final class TitlePopularity implements Serializable {
   }
 
   public Outcome tick(long t, PopularityConfig config) {
+    long plays = 0;
+    long firstSegments = 0;
+    TreeMap<String, TreeSet<Integer>> positions = new TreeMap<>();
+    var due = pending.headMap(t, true);
+    for (Pending p : due.values()) {
+      plays += p.plays;
+      firstSegments += p.firstSegments;
+      bytesServed += p.bytes;
+      for (var e : p.renditionRequests.entrySet()) {
+        renditionRequests
+            .computeIfAbsent(e.getKey(), r -> new DecayedRate())
+            .add(t, e.getValue(), config.halfLifeMillis());
+      }
+      for (var e : p.positions.entrySet()) {
+        positions.computeIfAbsent(e.getKey(), r -> new TreeSet<>()).addAll(e.getValue());
+      }
+    }
+    due.clear();
     // Plays and first-segment requests count the same starts; whichever source is present wins.
-    long started = Math.max(pendingPlays, pendingFirstSegments);
+    long started = Math.max(plays, firstSegments);
     views.add(t, started, config.halfLifeMillis());
     fastViews.add(t, started, config.fastHalfLifeMillis());
-    pendingPlays = 0;
-    pendingFirstSegments = 0;
 
     double perHour = views.perHour(t, config.halfLifeMillis());
     double fast = fastViews.perHour(t, config.fastHalfLifeMillis());
@@ -143,21 +170,21 @@ public final class TitlePopularity implements Serializable {
       }
     }
     if (tier == Tier.HOT && config.lookaheadSegments() > 0) {
-      out.addAll(lookahead(t, score, config));
+      out.addAll(lookahead(t, score, config, positions));
     }
-    pendingPositions.clear();
 
     PopularityRow row =
         new PopularityRow(
             region, assetId, t, round(perHour), round(growth), score, tier.name(), bytesServed, t);
-    boolean idle = views.valueAt(t, config.halfLifeMillis()) < 0.05;
+    boolean idle = views.valueAt(t, config.halfLifeMillis()) < 0.05 && pending.isEmpty();
     return new Outcome(row, out, !(tier == Tier.GONE && idle));
   }
 
-  private List<Directive> lookahead(long t, double score, PopularityConfig config) {
+  private List<Directive> lookahead(
+      long t, double score, PopularityConfig config, TreeMap<String, TreeSet<Integer>> positions) {
     List<Directive> out = new ArrayList<>();
     long window = config.ttlSeconds(tier, live) * 1000;
-    for (Map.Entry<String, TreeSet<Integer>> e : new TreeMap<>(pendingPositions).entrySet()) {
+    for (Map.Entry<String, TreeSet<Integer>> e : positions.entrySet()) {
       String rendition = e.getKey();
       Long since = prefetchedSince.get(rendition);
       if (since != null && t - since > window) {
@@ -169,9 +196,9 @@ public final class TitlePopularity implements Serializable {
       // Union of [p+1, p+L] over the positions sessions were at, minus what was already asked for.
       int runFrom = -1;
       int runTo = -1;
-      TreeSet<Integer> positions = e.getValue();
-      for (int p : positions) {
-        if (positions.contains(p + 1)) {
+      TreeSet<Integer> at = e.getValue();
+      for (int p : at) {
+        if (at.contains(p + 1)) {
           continue; // not where a session is now: it went on to p + 1 within this tick
         }
         int from = Math.max(p + 1, covered + 1);
@@ -291,7 +318,8 @@ public final class TitlePopularity implements Serializable {
         Directive.ScopeType.REGION,
         region,
         assetId,
-        renditions,
+        // A mutable list: Flink copies records with Kryo, which cannot rebuild List.of(..) lists.
+        new ArrayList<>(renditions),
         from,
         to,
         ttlSeconds,

@@ -131,12 +131,14 @@ public final class VideoWorkload implements SegmentCatalogue {
       releasedAt[i] =
           random.nextDouble() < spec.releaseShare() ? (long) (random.nextDouble() * horizon) : -1;
     }
+    // Spikes lift titles from outside the top few, which are popular anyway.
+    int spikeFloor = Math.min(50, n / 10);
     for (int d = 0; d < spec.days(); d++) {
       for (int s = 0; s < spec.trendingSpikesPerDay(); s++) {
         long from = d * 24 * HOUR + (long) (random.nextDouble() * 24 * HOUR);
         spikes.add(
             new Spike(
-                50 + random.nextInt(Math.max(1, n - 50)),
+                spikeFloor + random.nextInt(n - spikeFloor),
                 random.nextInt(spec.regions().size()),
                 from,
                 from + 3 * HOUR));

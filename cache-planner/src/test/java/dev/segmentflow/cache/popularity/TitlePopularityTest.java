@@ -25,11 +25,11 @@ class TitlePopularityTest {
     TitlePopularity t = new TitlePopularity("eu", "a1");
     long tick = 10 * MIN;
     for (int i = 0; i < 1500; i++) {
-      t.recordPlay(tick - 1);
+      t.recordPlay(tick - 1, tick);
     }
-    t.recordActivity(seg("720p", 0, tick, 600), config);
-    t.recordActivity(seg("1080p", 0, tick, 350), config);
-    t.recordActivity(seg("240p", 0, tick, 50), config); // 5% of requests: below the 10% share
+    t.recordActivity(seg("720p", 0, tick, 600));
+    t.recordActivity(seg("1080p", 0, tick, 350));
+    t.recordActivity(seg("240p", 0, tick, 50)); // 5% of requests: below the 10% share
     TitlePopularity.Outcome out = t.tick(tick, config);
 
     // 1500 views in the burst -> 1500 x ln 2 = 1039.7 views/h >= 1000: HOT.
@@ -59,7 +59,7 @@ class TitlePopularityTest {
     long tick = 20 * MIN;
     // One session went through 10..12 in this tick, another is at 20: heads are 12 and 20.
     for (int s : new int[] {10, 11, 12, 20}) {
-      t.recordActivity(seg("720p", s, tick, 1), config);
+      t.recordActivity(seg("720p", s, tick, 1));
     }
     List<Directive> d = t.tick(tick, config).directives();
     assertThat(d).extracting(Directive::segmentFrom).containsExactly(13, 21);
@@ -67,8 +67,8 @@ class TitlePopularityTest {
     assertThat(d).allSatisfy(x -> assertThat(x.renditions()).containsExactly("720p"));
 
     // Next tick the first session is at 14: 15 was already asked for, so only 16 and 17 are new.
-    t.recordActivity(seg("720p", 13, tick + MIN, 1), config);
-    t.recordActivity(seg("720p", 14, tick + MIN, 1), config);
+    t.recordActivity(seg("720p", 13, tick + MIN, 1));
+    t.recordActivity(seg("720p", 14, tick + MIN, 1));
     List<Directive> next = t.tick(tick + MIN, config).directives();
     assertThat(next).isEmpty(); // 15..17 are within the range already covered up to 23
   }
@@ -100,7 +100,7 @@ class TitlePopularityTest {
     TitlePopularity t = new TitlePopularity("eu", "a1");
     t.recordCatalogue(true, 0);
     for (int i = 0; i < 200; i++) {
-      t.recordPlay(MIN - 1);
+      t.recordPlay(MIN - 1, MIN);
     }
     Directive ttl = t.tick(MIN, config).directives().get(0);
     assertThat(ttl.temperature()).isEqualTo(Directive.Temperature.WARM);
@@ -115,13 +115,13 @@ class TitlePopularityTest {
     for (int s = 0; s < 30; s += 3) {
       inputs.add(seg(s % 2 == 0 ? "720p" : "480p", s, MIN, 400 + s));
     }
-    inputs.forEach(x -> a.recordActivity(x, config));
+    inputs.forEach(x -> a.recordActivity(x));
     for (int i = inputs.size() - 1; i >= 0; i--) {
-      b.recordActivity(inputs.get(i), config);
+      b.recordActivity(inputs.get(i));
     }
     for (int i = 0; i < 2000; i++) {
-      a.recordPlay(i);
-      b.recordPlay(1999 - i);
+      a.recordPlay(i, MIN);
+      b.recordPlay(1999 - i, MIN);
     }
     assertThat(b.tick(MIN, config)).isEqualTo(a.tick(MIN, config));
   }
@@ -129,9 +129,9 @@ class TitlePopularityTest {
   private TitlePopularity hotTitle() {
     TitlePopularity t = new TitlePopularity("eu", "a1");
     for (int i = 0; i < 1500; i++) {
-      t.recordPlay(0);
+      t.recordPlay(0, 10 * MIN);
     }
-    t.recordActivity(seg("720p", 0, 10 * MIN, 100), config);
+    t.recordActivity(seg("720p", 0, 10 * MIN, 100));
     t.tick(10 * MIN, config);
     return t;
   }

@@ -1,0 +1,125 @@
+package dev.segmentflow.cache.popularity;
+
+import dev.segmentflow.schemas.events.Directive;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The PopularityJob's computation as a single-threaded loop over time-ordered input: the same
+ * {@link SegmentHeat} and {@link TitlePopularity} on the same tick grid, ending like the job does
+ * at the end of a bounded input (ticks go on until every title has decayed away). It is the ground
+ * truth the job's tests compare against and the reference loop of bench/popularity.
+ */
+public final class PopularityLoop {
+  /** Where a tick's output goes. */
+  public interface Output {
+    void directive(Directive d);
+
+    void row(PopularityRow row);
+  }
+
+  private final PopularityConfig config;
+  private final Output output;
+  private final Map<String, SegmentHeat> segments = new HashMap<>();
+  private final Map<String, String[]> segmentFields = new HashMap<>();
+  private final Set<String> dirty = new LinkedHashSet<>();
+  private final TreeMap<String, TitlePopularity> titles = new TreeMap<>();
+  private long nextTick = Long.MIN_VALUE;
+  private long ticks;
+
+  public PopularityLoop(PopularityConfig config, Output output) {
+    this.config = config;
+    this.output = output;
+  }
+
+  /** Collects everything into lists. */
+  public static final class Collected implements Output {
+    public final List<Directive> directives = new ArrayList<>();
+    public final List<PopularityRow> rows = new ArrayList<>();
+
+    @Override
+    public void directive(Directive d) {
+      directives.add(d);
+    }
+
+    @Override
+    public void row(PopularityRow row) {
+      rows.add(row);
+    }
+  }
+
+  public void segmentRequest(
+      String region, String assetId, String rendition, int segment, long bytes, long timeMillis) {
+    advanceTo(timeMillis);
+    String key = PopularityKeys.segment(region, assetId, rendition, segment);
+    segments.computeIfAbsent(key, k -> new SegmentHeat()).record(config.tickFor(timeMillis), bytes);
+    segmentFields.computeIfAbsent(
+        key, k -> new String[] {region, assetId, rendition, Integer.toString(segment)});
+    dirty.add(key);
+  }
+
+  public void play(String region, String assetId, long timeMillis) {
+    advanceTo(timeMillis);
+    title(region, assetId).recordPlay(timeMillis, config.tickFor(timeMillis));
+  }
+
+  /** End of input: tick on until nothing is left, as the job does under the final watermark. */
+  public void drain() {
+    while (!titles.isEmpty() || !dirty.isEmpty()) {
+      tick(nextTick);
+      nextTick += config.tickMillis();
+    }
+  }
+
+  public long ticks() {
+    return ticks;
+  }
+
+  private TitlePopularity title(String region, String assetId) {
+    return titles.computeIfAbsent(
+        PopularityKeys.title(region, assetId), k -> new TitlePopularity(region, assetId));
+  }
+
+  private void advanceTo(long t) {
+    if (nextTick == Long.MIN_VALUE) {
+      nextTick = config.tickFor(t);
+    }
+    while (t >= nextTick) {
+      tick(nextTick);
+      nextTick += config.tickMillis();
+    }
+  }
+
+  private void tick(long t) {
+    ticks++;
+    for (String key : dirty) {
+      String[] f = segmentFields.get(key);
+      SegmentActivity a =
+          segments.get(key).tick(t, f[0], f[1], f[2], Integer.parseInt(f[3]), config);
+      if (a != null) {
+        title(f[0], f[1]).recordActivity(a);
+      }
+    }
+    dirty.clear();
+    Iterator<TitlePopularity> it = titles.values().iterator();
+    while (it.hasNext()) {
+      TitlePopularity.Outcome outcome = it.next().tick(t, config);
+      outcome.directives().forEach(output::directive);
+      output.row(outcome.row());
+      if (!outcome.keep()) {
+        it.remove();
+      }
+    }
+    if (ticks % 60 == 0) {
+      // Same rule as the job's cleanup timers; only memory depends on it, never the output.
+      segments.entrySet().removeIf(e -> e.getValue().idleAt(t, config));
+      segmentFields.keySet().retainAll(segments.keySet());
+    }
+  }
+}

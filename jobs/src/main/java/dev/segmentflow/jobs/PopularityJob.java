@@ -1,0 +1,263 @@
+package dev.segmentflow.jobs;
+
+import dev.segmentflow.analytics.sink.ClickHouseSinks;
+import dev.segmentflow.cache.flink.SegmentHeatFunction;
+import dev.segmentflow.cache.flink.TitlePlannerFunction;
+import dev.segmentflow.cache.popularity.PopularityConfig;
+import dev.segmentflow.cache.popularity.PopularityKeys;
+import dev.segmentflow.cache.popularity.PopularityRow;
+import dev.segmentflow.cache.popularity.SegmentActivity;
+import dev.segmentflow.schemas.Topics;
+import dev.segmentflow.schemas.events.DeadLetter;
+import dev.segmentflow.schemas.events.Directive;
+import dev.segmentflow.schemas.events.EdgeRequest;
+import dev.segmentflow.schemas.events.ViewerEvent;
+import dev.segmentflow.schemas.events.ViewerEventType;
+import dev.segmentflow.schemas.flink.KafkaEndpoints;
+import dev.segmentflow.schemas.flink.RawRecord;
+import dev.segmentflow.schemas.flink.ValidateEvents;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.java.utils.ParameterTool;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * edge.requests (segments served) -> per-segment heat -> per-title popularity <- viewer.events
+ * (play requests); titles -> cdn.directives (exactly-once) and ClickHouse cdn_directives and
+ * popularity. Malformed input -> events.dlq and dead_letters. State lives in RocksDB.
+ */
+public final class PopularityJob {
+  private PopularityJob() {}
+
+  /** Where the job's output goes; tests and the demo pass their own. */
+  public record Sinks(
+      Sink<Directive> directiveTopic,
+      Sink<Directive> directiveTable,
+      Sink<PopularityRow> popularityTable,
+      Sink<DeadLetter> deadLetterTopic,
+      Sink<DeadLetter> deadLetterTable) {
+
+    public static Sinks production(String brokers, String jdbcUrl, String directivesTopic) {
+      return new Sinks(
+          KafkaEndpoints.jsonSink(
+              brokers,
+              directivesTopic,
+              (Directive d) -> d.scope() + "/" + d.assetId(),
+              "popularity-directives"),
+          PopularityJob.directiveTable(jdbcUrl),
+          PopularityJob.popularityTable(jdbcUrl),
+          KafkaEndpoints.jsonSink(
+              brokers, Topics.EVENTS_DLQ, DeadLetter::sourceTopic, "popularity-dlq"),
+          ClickHouseSinks.deadLetters(jdbcUrl));
+    }
+  }
+
+  /** Event time: how late an event may be, and when a silent partition stops holding time back. */
+  public record Timing(Duration outOfOrderness, Duration idleness) {
+    public static Timing defaults() {
+      return new Timing(Duration.ofSeconds(30), Duration.ofMinutes(1));
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    ParameterTool params = ParameterTool.fromArgs(args);
+    String brokers = params.getRequired("bootstrap-servers");
+    String jdbcUrl = params.getRequired("clickhouse-url");
+    boolean bounded = params.getBoolean("bounded", false);
+    String group = params.get("group-id", "popularity");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.configure(rocksDb());
+    env.enableCheckpointing(params.getLong("checkpoint-interval-ms", 10_000));
+
+    PopularityConfig config =
+        PopularityConfig.defaults()
+            .withHalfLife(Duration.ofMinutes(params.getLong("half-life-minutes", 360)))
+            .withTick(Duration.ofSeconds(params.getLong("tick-seconds", 60)))
+            .withThresholdScale(params.getDouble("threshold-scale", 1.0))
+            .withLookahead(params.getInt("prefetch-first", 5), params.getInt("lookahead", 3));
+    Timing timing =
+        new Timing(
+            Duration.ofSeconds(params.getLong("out-of-orderness-seconds", 30)),
+            Duration.ofSeconds(params.getLong("idleness-seconds", 60)));
+    build(
+        env,
+        env.fromSource(
+            KafkaEndpoints.rawSource(
+                brokers, params.get("edge-topic", Topics.EDGE_REQUESTS), group, bounded),
+            WatermarkStrategy.noWatermarks(),
+            "edge.requests"),
+        env.fromSource(
+            KafkaEndpoints.rawSource(
+                brokers, params.get("viewer-topic", Topics.VIEWER_EVENTS), group, bounded),
+            WatermarkStrategy.noWatermarks(),
+            "viewer.events"),
+        config,
+        timing,
+        Sinks.production(brokers, jdbcUrl, params.get("directives-topic", Topics.CDN_DIRECTIVES)));
+    env.execute("popularity");
+  }
+
+  /** RocksDB with incremental checkpoints: per-segment state outgrows the heap. */
+  public static Configuration rocksDb() {
+    Configuration c = new Configuration();
+    c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    return c;
+  }
+
+  /**
+   * The data flow. Raw streams come in without timestamps; event time is taken from each record
+   * once it has been validated, since a malformed record has no trustworthy time.
+   */
+  public static void build(
+      StreamExecutionEnvironment env,
+      DataStream<RawRecord> edgeRequests,
+      DataStream<RawRecord> viewerEvents,
+      PopularityConfig config,
+      Timing timing,
+      Sinks sinks) {
+    SingleOutputStreamOperator<EdgeRequest> requests =
+        edgeRequests
+            .process(new ValidateEvents<>(EdgeRequest.class))
+            .name("validate edge.requests")
+            .uid("validate-edge-requests");
+    SingleOutputStreamOperator<ViewerEvent> events =
+        viewerEvents
+            .process(new ValidateEvents<>(ViewerEvent.class))
+            .name("validate viewer.events")
+            .uid("validate-viewer-events");
+    DataStream<DeadLetter> deadLetters =
+        requests
+            .getSideOutput(ValidateEvents.DEAD_LETTERS)
+            .union(events.getSideOutput(ValidateEvents.DEAD_LETTERS));
+    deadLetters.sinkTo(sinks.deadLetterTopic()).name("events.dlq").uid("dlq-topic-sink");
+    deadLetters.sinkTo(sinks.deadLetterTable()).name("dead_letters").uid("dlq-table-sink");
+
+    DataStream<EdgeRequest> segments =
+        requests
+            .filter(PopularityJob::isServedSegment)
+            .name("served segments")
+            .uid("served-segments")
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<EdgeRequest>forBoundedOutOfOrderness(timing.outOfOrderness())
+                    .withTimestampAssigner((r, ts) -> r.requestTimeMillis())
+                    .withIdleness(timing.idleness()))
+            .uid("edge-request-time");
+    DataStream<ViewerEvent> plays =
+        events
+            .filter(e -> e.type() == ViewerEventType.PLAY_REQUEST)
+            .name("play requests")
+            .uid("play-requests")
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<ViewerEvent>forBoundedOutOfOrderness(timing.outOfOrderness())
+                    .withTimestampAssigner((e, ts) -> e.eventTimeMillis())
+                    .withIdleness(timing.idleness()))
+            .uid("play-time");
+
+    DataStream<SegmentActivity> activity =
+        segments
+            .keyBy(
+                r ->
+                    PopularityKeys.segment(
+                        r.region(), r.assetId(), r.rendition(), r.segmentSequence()))
+            .process(new SegmentHeatFunction(config))
+            .name("segment heat")
+            .uid("segment-heat");
+    SingleOutputStreamOperator<Directive> directives =
+        activity
+            .connect(plays)
+            .keyBy(
+                a -> TitlePlannerFunction.key(a.region(), a.assetId()),
+                p -> TitlePlannerFunction.key(p.region(), p.assetId()))
+            .process(new TitlePlannerFunction(config))
+            .name("title popularity")
+            .uid("title-popularity");
+
+    directives.sinkTo(sinks.directiveTopic()).name("cdn.directives").uid("directives-topic-sink");
+    directives.sinkTo(sinks.directiveTable()).name("cdn_directives").uid("directives-table-sink");
+    directives
+        .getSideOutput(TitlePlannerFunction.ROWS)
+        .sinkTo(sinks.popularityTable())
+        .name("popularity")
+        .uid("popularity-table-sink");
+  }
+
+  /** Segments a viewer actually received; playlists and errors say nothing about popularity. */
+  static boolean isServedSegment(EdgeRequest r) {
+    return r.objectType() == EdgeRequest.ObjectType.SEGMENT
+        && (r.status() == 200 || r.status() == 206)
+        && r.assetId() != null
+        && r.rendition() != null
+        && r.segmentSequence() != null;
+  }
+
+  public static Sink<Directive> directiveTable(String jdbcUrl) {
+    return ClickHouseSinks.sink(
+        jdbcUrl,
+        "INSERT INTO cdn_directives (directive_id, kind, scope_type, scope, asset_id, renditions,"
+            + " segment_from, segment_to, ttl_s, temperature, score, reason, issued_at,"
+            + " valid_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        PopularityJob::bindDirective);
+  }
+
+  public static Sink<PopularityRow> popularityTable(String jdbcUrl) {
+    return ClickHouseSinks.sink(
+        jdbcUrl,
+        "INSERT INTO popularity (region, asset_id, window_end, requests_per_hour, growth, score,"
+            + " temperature, bytes_served, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        PopularityJob::bindRow);
+  }
+
+  static void bindDirective(PreparedStatement ps, Directive d) throws SQLException {
+    int i = 1;
+    ps.setString(i++, d.directiveId());
+    ps.setString(i++, d.kind().name());
+    ps.setString(i++, d.scopeType().name());
+    ps.setString(i++, d.scope());
+    ps.setString(i++, d.assetId());
+    ps.setArray(i++, ps.getConnection().createArrayOf("String", d.renditions().toArray()));
+    setInt(ps, i++, d.segmentFrom());
+    setInt(ps, i++, d.segmentTo());
+    if (d.ttlSeconds() == null) {
+      ps.setNull(i++, Types.BIGINT);
+    } else {
+      ps.setLong(i++, d.ttlSeconds());
+    }
+    ps.setString(i++, d.temperature().name());
+    ps.setDouble(i++, d.score());
+    ps.setString(i++, d.reason());
+    ps.setTimestamp(i++, new Timestamp(d.issuedAtMillis()));
+    ps.setTimestamp(i, new Timestamp(d.validUntilMillis()));
+  }
+
+  static void bindRow(PreparedStatement ps, PopularityRow r) throws SQLException {
+    int i = 1;
+    ps.setString(i++, r.region());
+    ps.setString(i++, r.assetId());
+    ps.setTimestamp(i++, new Timestamp(r.windowEndMillis()));
+    ps.setDouble(i++, r.requestsPerHour());
+    ps.setDouble(i++, r.growth());
+    ps.setDouble(i++, r.score());
+    ps.setString(i++, r.temperature());
+    ps.setLong(i++, r.bytesServed());
+    ps.setLong(i, r.version());
+  }
+
+  private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.INTEGER);
+    } else {
+      ps.setInt(i, v);
+    }
+  }
+}
