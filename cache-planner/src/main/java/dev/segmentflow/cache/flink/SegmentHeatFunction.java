@@ -66,7 +66,7 @@ public final class SegmentHeatFunction
       return;
     }
     heat.update(h);
-    if (h.pending.isEmpty()) {
+    if (!h.hasPending()) {
       ctx.timerService().registerEventTimeTimer(h.idleUntil(config));
     }
   }

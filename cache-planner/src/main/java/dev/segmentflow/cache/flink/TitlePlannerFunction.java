@@ -7,7 +7,11 @@ import dev.segmentflow.cache.popularity.SegmentActivity;
 import dev.segmentflow.cache.popularity.TitlePopularity;
 import dev.segmentflow.schemas.events.Directive;
 import dev.segmentflow.schemas.events.ViewerEvent;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -26,6 +30,10 @@ public final class TitlePlannerFunction
 
   private final PopularityConfig config;
   private transient ValueState<TitlePopularity> title;
+  // Inputs are appended here and folded into the title only at its tick: appending to RocksDB list
+  // state is a write without a read, where updating the title per input would deserialise it.
+  private transient ListState<SegmentActivity> activities;
+  private transient ListState<PlayAt> plays;
   private transient Counter directives;
   private transient Counter late;
 
@@ -37,16 +45,21 @@ public final class TitlePlannerFunction
   public void open(OpenContext context) {
     title =
         getRuntimeContext().getState(new ValueStateDescriptor<>("title", TitlePopularity.class));
+    activities =
+        getRuntimeContext()
+            .getListState(new ListStateDescriptor<>("activities", SegmentActivity.class));
+    plays = getRuntimeContext().getListState(new ListStateDescriptor<>("plays", PlayAt.class));
     directives = getRuntimeContext().getMetricGroup().counter("directives");
     late = getRuntimeContext().getMetricGroup().counter("late_plays");
   }
 
+  /** A play request and the tick it counts in. */
+  public record PlayAt(long timeMillis, long tickMillis) {}
+
   @Override
   public void processElement1(SegmentActivity a, Context ctx, Collector<Directive> out)
       throws Exception {
-    TitlePopularity t = current(a.region(), a.assetId());
-    t.recordActivity(a);
-    title.update(t);
+    activities.add(a);
     ctx.timerService().registerEventTimeTimer(a.tickMillis());
   }
 
@@ -58,17 +71,40 @@ public final class TitlePlannerFunction
       late.inc();
       tick = config.tickFor(ctx.timerService().currentWatermark());
     }
-    TitlePopularity t = current(play.region(), play.assetId());
-    t.recordPlay(play.eventTimeMillis(), tick);
-    title.update(t);
+    plays.add(new PlayAt(play.eventTimeMillis(), tick));
     ctx.timerService().registerEventTimeTimer(tick);
   }
 
   @Override
   public void onTimer(long t, OnTimerContext ctx, Collector<Directive> out) throws Exception {
     TitlePopularity state = title.value();
-    if (state == null) {
-      return;
+    boolean changed = false;
+    List<SegmentActivity> laterActivity = new ArrayList<>();
+    for (SegmentActivity a : activities.get()) {
+      if (a.tickMillis() <= t) {
+        state = state != null ? state : fresh(ctx.getCurrentKey());
+        state.recordActivity(a);
+        changed = true;
+      } else {
+        laterActivity.add(a);
+      }
+    }
+    List<PlayAt> laterPlays = new ArrayList<>();
+    for (PlayAt p : plays.get()) {
+      if (p.tickMillis() <= t) {
+        state = state != null ? state : fresh(ctx.getCurrentKey());
+        state.recordPlay(p.timeMillis(), p.tickMillis());
+        changed = true;
+      } else {
+        laterPlays.add(p);
+      }
+    }
+    if (changed) {
+      activities.update(laterActivity);
+      plays.update(laterPlays);
+    }
+    if (state == null || !state.due(t)) {
+      return; // a timer the schedule has since moved past
     }
     TitlePopularity.Outcome outcome = state.tick(t, config);
     for (Directive d : outcome.directives()) {
@@ -78,15 +114,15 @@ public final class TitlePlannerFunction
     ctx.output(ROWS, outcome.row());
     if (outcome.keep()) {
       title.update(state);
-      ctx.timerService().registerEventTimeTimer(t + config.tickMillis());
+      ctx.timerService().registerEventTimeTimer(state.nextTickMillis);
     } else {
       title.clear();
     }
   }
 
-  private TitlePopularity current(String region, String assetId) throws Exception {
-    TitlePopularity t = title.value();
-    return t != null ? t : new TitlePopularity(region, assetId);
+  private static TitlePopularity fresh(String key) {
+    String[] k = PopularityKeys.split(key);
+    return new TitlePopularity(k[0], k[1]);
   }
 
   /** The key both inputs are partitioned by. */

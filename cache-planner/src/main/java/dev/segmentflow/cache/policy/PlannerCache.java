@@ -228,6 +228,9 @@ public final class PlannerCache implements VideoCache {
     var it = titles.entrySet().iterator();
     while (it.hasNext()) {
       var entry = it.next();
+      if (!entry.getValue().due(t)) {
+        continue;
+      }
       TitlePopularity.Outcome outcome = entry.getValue().tick(t, config);
       for (Directive d : outcome.directives()) {
         directives++;

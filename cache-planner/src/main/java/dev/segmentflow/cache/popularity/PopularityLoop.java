@@ -109,7 +109,11 @@ public final class PopularityLoop {
     dirty.clear();
     Iterator<TitlePopularity> it = titles.values().iterator();
     while (it.hasNext()) {
-      TitlePopularity.Outcome outcome = it.next().tick(t, config);
+      TitlePopularity title = it.next();
+      if (!title.due(t)) {
+        continue;
+      }
+      TitlePopularity.Outcome outcome = title.tick(t, config);
       outcome.directives().forEach(output::directive);
       output.row(outcome.row());
       if (!outcome.keep()) {

@@ -16,22 +16,54 @@ public final class SegmentHeat implements Serializable {
 
   public DecayedRate rate = new DecayedRate();
 
-  /** Tick -> {requests, bytes} not yet folded in. */
-  public TreeMap<Long, long[]> pending = new TreeMap<>();
+  /**
+   * Requests not yet folded in, almost always for a single tick; a second tick only while the
+   * watermark lags, and then it waits in {@link #later}. Plain fields keep Flink's POJO serializer
+   * on the hot path instead of Kryo.
+   */
+  public long pendingTick = -1;
+
+  public long pendingRequests;
+  public long pendingBytes;
+
+  /** Tick -> {requests, bytes} for ticks after {@link #pendingTick}; null when none. */
+  public TreeMap<Long, long[]> later;
 
   public long bytesServed;
 
   /** Counts a request under the tick it belongs to (see {@link PopularityConfig#tickFor}). */
   public void record(long tickMillis, long bytes) {
-    long[] p = pending.computeIfAbsent(tickMillis, t -> new long[2]);
+    if (pendingTick < 0 || pendingTick == tickMillis) {
+      pendingTick = tickMillis;
+      pendingRequests++;
+      pendingBytes += bytes;
+      return;
+    }
+    if (later == null) {
+      later = new TreeMap<>();
+    }
+    if (tickMillis < pendingTick) {
+      later.put(pendingTick, new long[] {pendingRequests, pendingBytes});
+      pendingTick = tickMillis;
+      pendingRequests = 1;
+      pendingBytes = bytes;
+      return;
+    }
+    long[] p = later.computeIfAbsent(tickMillis, t -> new long[2]);
     p[0]++;
     p[1] += bytes;
   }
 
+  public boolean hasPending() {
+    return pendingTick >= 0;
+  }
+
   public long pendingRequests() {
-    long n = 0;
-    for (long[] p : pending.values()) {
-      n += p[0];
+    long n = pendingRequests;
+    if (later != null) {
+      for (long[] p : later.values()) {
+        n += p[0];
+      }
     }
     return n;
   }
@@ -46,12 +78,23 @@ public final class SegmentHeat implements Serializable {
       PopularityConfig config) {
     long requests = 0;
     long bytes = 0;
-    var due = pending.headMap(tickMillis, true);
-    for (long[] p : due.values()) {
-      requests += p[0];
-      bytes += p[1];
+    while (pendingTick >= 0 && pendingTick <= tickMillis) {
+      requests += pendingRequests;
+      bytes += pendingBytes;
+      var next = later == null ? null : later.pollFirstEntry();
+      if (next == null) {
+        pendingTick = -1;
+        pendingRequests = 0;
+        pendingBytes = 0;
+      } else {
+        pendingTick = next.getKey();
+        pendingRequests = next.getValue()[0];
+        pendingBytes = next.getValue()[1];
+      }
     }
-    due.clear();
+    if (later != null && later.isEmpty()) {
+      later = null;
+    }
     if (requests == 0) {
       return null;
     }
@@ -77,6 +120,6 @@ public final class SegmentHeat implements Serializable {
 
   /** Nothing pending and no weight left worth keeping at {@code t}. */
   public boolean idleAt(long t, PopularityConfig config) {
-    return pending.isEmpty() && t >= idleUntil(config);
+    return !hasPending() && t >= idleUntil(config);
   }
 }

@@ -39,6 +39,9 @@ public final class TitlePopularity implements Serializable {
 
   public HashMap<String, Long> prefetchedSince = new HashMap<>();
 
+  /** The next tick at which this title is re-evaluated without new input. */
+  public long nextTickMillis = Long.MAX_VALUE;
+
   /** Inputs not yet folded in, under the tick they count in. */
   public TreeMap<Long, Pending> pending = new TreeMap<>();
 
@@ -101,6 +104,17 @@ public final class TitlePopularity implements Serializable {
     return r == null ? 0 : r.perHour(t, config.halfLifeMillis());
   }
 
+  /**
+   * Whether the title is evaluated at tick {@code t}: when input is pending for it, or when its
+   * schedule says so. Titles with no input are re-evaluated only every {@value #IDLE_TICKS} ticks:
+   * decay is slow, and most of a catalogue is idle at any time.
+   */
+  public boolean due(long t) {
+    return nextTickMillis <= t || (!pending.isEmpty() && pending.firstKey() <= t);
+  }
+
+  static final int IDLE_TICKS = 10;
+
   public Outcome tick(long t, PopularityConfig config) {
     long plays = 0;
     long firstSegments = 0;
@@ -119,7 +133,9 @@ public final class TitlePopularity implements Serializable {
         positions.computeIfAbsent(e.getKey(), r -> new TreeSet<>()).addAll(e.getValue());
       }
     }
+    boolean hadInput = !due.isEmpty();
     due.clear();
+    nextTickMillis = t + config.tickMillis() * (hadInput ? 1 : IDLE_TICKS);
     // Plays and first-segment requests count the same starts; whichever source is present wins.
     long started = Math.max(plays, firstSegments);
     views.add(t, started, config.halfLifeMillis());
