@@ -27,12 +27,9 @@ public final class CacheBench {
   public static void main(String[] args) {
     long seed = args.length > 0 ? Long.parseLong(args[0]) : 42;
     VideoWorkload.Spec spec = VideoWorkload.Spec.standard(seed);
-    if (args.length > 1) {
-      spec = spec.withSessionsPerDay(Integer.parseInt(args[1]));
-    }
-    if (args.length > 2) {
-      spec = spec.withTitles(Integer.parseInt(args[2]));
-    }
+    int perDay = args.length > 1 ? Integer.parseInt(args[1]) : spec.sessionsPerDay();
+    int titles = args.length > 2 ? Integer.parseInt(args[2]) : spec.titles();
+    spec = spec.sized(titles, perDay);
     System.out.println(run(spec));
   }
 

@@ -5,13 +5,13 @@ import dev.segmentflow.cache.popularity.PopularityConfig;
 import dev.segmentflow.cache.popularity.PopularityLoop;
 import dev.segmentflow.cache.popularity.PopularityRow;
 import dev.segmentflow.cache.trace.TraceRequest;
+import dev.segmentflow.cache.workload.TraceEvents;
 import dev.segmentflow.cache.workload.VideoWorkload;
 import dev.segmentflow.jobs.PopularityJob;
 import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics.TopicSpec;
 import dev.segmentflow.schemas.events.Directive;
 import dev.segmentflow.schemas.events.EdgeRequest;
-import dev.segmentflow.schemas.events.Ids;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.kafka.TopicCreator;
 import dev.segmentflow.schemas.validation.EventValidator;
@@ -56,32 +56,14 @@ public final class PopularityBench {
 
     progress("[1/4] generating %d h of viewing: %d titles, %d sessions/day", hours, titles, perDay);
     VideoWorkload workload =
-        new VideoWorkload(
-            VideoWorkload.Spec.standard(5).withTitles(titles).withSessionsPerDay(perDay));
+        new VideoWorkload(VideoWorkload.Spec.standard(5).sized(titles, perDay));
     long base = System.currentTimeMillis() - 72 * 3_600_000L;
     List<byte[]> input = new ArrayList<>();
     for (TraceRequest r : workload.generate()) {
       if (r.timeMillis() >= hours * 3_600_000L) {
         break;
       }
-      EdgeRequest e =
-          new EdgeRequest(
-              EdgeRequest.VERSION,
-              Ids.of("req", r.sessionId(), r.key()),
-              "edge-" + r.region(),
-              r.region(),
-              "GET",
-              "/" + r.key() + ".m4s",
-              r.assetId(),
-              r.rendition(),
-              r.segment(),
-              EdgeRequest.ObjectType.SEGMENT,
-              200,
-              EdgeRequest.CacheStatus.HIT,
-              r.sizeBytes(),
-              900,
-              r.sessionId(),
-              base + r.timeMillis());
+      EdgeRequest e = TraceEvents.edgeRequest(r, base);
       input.add(Json.string(e).getBytes(StandardCharsets.UTF_8));
     }
     progress("      %d edge requests", input.size());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.segmentflow.cache.popularity.PopularityConfig;
 import dev.segmentflow.cache.popularity.PopularityLoop;
 import dev.segmentflow.cache.trace.TraceRequest;
+import dev.segmentflow.cache.workload.TraceEvents;
 import dev.segmentflow.cache.workload.VideoWorkload;
 import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics.TopicSpec;
@@ -79,8 +80,7 @@ class PopularityJobRestoreTest {
   @BeforeAll
   static void produce(KafkaBroker kafka) throws Exception {
     // Two hours of a small workload, starting two days ago (event time, nowhere near the clock).
-    VideoWorkload workload =
-        new VideoWorkload(VideoWorkload.Spec.standard(11).withTitles(30).withSessionsPerDay(1500));
+    VideoWorkload workload = new VideoWorkload(VideoWorkload.Spec.standard(11).sized(30, 1500));
     long base = System.currentTimeMillis() - 48 * HOURS;
     base -= base % CONFIG.tickMillis();
     Set<String> started = new HashSet<>();
@@ -111,24 +111,7 @@ class PopularityJobRestoreTest {
                 null,
                 null));
       }
-      requests.add(
-          new EdgeRequest(
-              EdgeRequest.VERSION,
-              Ids.of("req", r.sessionId(), r.key()),
-              "edge-" + r.region(),
-              r.region(),
-              "GET",
-              "/" + r.assetId() + "/" + r.rendition() + "/" + r.segment() + ".m4s",
-              r.assetId(),
-              r.rendition(),
-              r.segment(),
-              EdgeRequest.ObjectType.SEGMENT,
-              200,
-              EdgeRequest.CacheStatus.MISS,
-              r.sizeBytes(),
-              1500,
-              r.sessionId(),
-              t));
+      requests.add(TraceEvents.edgeRequest(r, base));
     }
     TopicCreator.ensure(
         kafka.bootstrapServers(),

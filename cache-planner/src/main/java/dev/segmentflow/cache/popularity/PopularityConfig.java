@@ -64,118 +64,101 @@ public record PopularityConfig(
   }
 
   public PopularityConfig withThresholdScale(double scale) {
-    return new PopularityConfig(
-        halfLifeMillis,
-        fastHalfLifeMillis,
-        tickMillis,
-        hotViewsPerHour,
-        warmViewsPerHour,
-        coldViewsPerHour,
-        scale,
-        hysteresis,
-        ageDecayHours,
-        trendingGrowth,
-        trendingBoost,
-        regionalBoost,
-        hotTtlSeconds,
-        warmTtlSeconds,
-        coldTtlSeconds,
-        liveTtlSeconds,
-        prefetchFirstSegments,
-        lookaheadSegments,
-        minRenditionShare);
+    return change(c -> c.thresholdScale = scale);
   }
 
   public PopularityConfig withHalfLife(Duration halfLife) {
-    return new PopularityConfig(
-        halfLife.toMillis(),
-        fastHalfLifeMillis,
-        tickMillis,
-        hotViewsPerHour,
-        warmViewsPerHour,
-        coldViewsPerHour,
-        thresholdScale,
-        hysteresis,
-        ageDecayHours,
-        trendingGrowth,
-        trendingBoost,
-        regionalBoost,
-        hotTtlSeconds,
-        warmTtlSeconds,
-        coldTtlSeconds,
-        liveTtlSeconds,
-        prefetchFirstSegments,
-        lookaheadSegments,
-        minRenditionShare);
+    return change(c -> c.halfLifeMillis = halfLife.toMillis());
   }
 
   public PopularityConfig withFastHalfLife(Duration halfLife) {
-    return new PopularityConfig(
-        halfLifeMillis,
-        halfLife.toMillis(),
-        tickMillis,
-        hotViewsPerHour,
-        warmViewsPerHour,
-        coldViewsPerHour,
-        thresholdScale,
-        hysteresis,
-        ageDecayHours,
-        trendingGrowth,
-        trendingBoost,
-        regionalBoost,
-        hotTtlSeconds,
-        warmTtlSeconds,
-        coldTtlSeconds,
-        liveTtlSeconds,
-        prefetchFirstSegments,
-        lookaheadSegments,
-        minRenditionShare);
+    return change(c -> c.fastHalfLifeMillis = halfLife.toMillis());
   }
 
   public PopularityConfig withTick(Duration tick) {
-    return new PopularityConfig(
-        halfLifeMillis,
-        fastHalfLifeMillis,
-        tick.toMillis(),
-        hotViewsPerHour,
-        warmViewsPerHour,
-        coldViewsPerHour,
-        thresholdScale,
-        hysteresis,
-        ageDecayHours,
-        trendingGrowth,
-        trendingBoost,
-        regionalBoost,
-        hotTtlSeconds,
-        warmTtlSeconds,
-        coldTtlSeconds,
-        liveTtlSeconds,
-        prefetchFirstSegments,
-        lookaheadSegments,
-        minRenditionShare);
+    return change(c -> c.tickMillis = tick.toMillis());
   }
 
   public PopularityConfig withLookahead(int firstSegments, int lookahead) {
-    return new PopularityConfig(
-        halfLifeMillis,
-        fastHalfLifeMillis,
-        tickMillis,
-        hotViewsPerHour,
-        warmViewsPerHour,
-        coldViewsPerHour,
-        thresholdScale,
-        hysteresis,
-        ageDecayHours,
-        trendingGrowth,
-        trendingBoost,
-        regionalBoost,
-        hotTtlSeconds,
-        warmTtlSeconds,
-        coldTtlSeconds,
-        liveTtlSeconds,
-        firstSegments,
-        lookahead,
-        minRenditionShare);
+    return change(
+        c -> {
+          c.prefetchFirstSegments = firstSegments;
+          c.lookaheadSegments = lookahead;
+        });
+  }
+
+  /** A copy with some fields changed: the record's fields as mutable locals. */
+  private PopularityConfig change(java.util.function.Consumer<Fields> edit) {
+    Fields f = new Fields(this);
+    edit.accept(f);
+    return f.build();
+  }
+
+  private static final class Fields {
+    long halfLifeMillis;
+    long fastHalfLifeMillis;
+    long tickMillis;
+    double hotViewsPerHour;
+    double warmViewsPerHour;
+    double coldViewsPerHour;
+    double thresholdScale;
+    double hysteresis;
+    double ageDecayHours;
+    double trendingGrowth;
+    double trendingBoost;
+    Map<String, Double> regionalBoost;
+    long hotTtlSeconds;
+    long warmTtlSeconds;
+    long coldTtlSeconds;
+    long liveTtlSeconds;
+    int prefetchFirstSegments;
+    int lookaheadSegments;
+    double minRenditionShare;
+
+    Fields(PopularityConfig c) {
+      halfLifeMillis = c.halfLifeMillis;
+      fastHalfLifeMillis = c.fastHalfLifeMillis;
+      tickMillis = c.tickMillis;
+      hotViewsPerHour = c.hotViewsPerHour;
+      warmViewsPerHour = c.warmViewsPerHour;
+      coldViewsPerHour = c.coldViewsPerHour;
+      thresholdScale = c.thresholdScale;
+      hysteresis = c.hysteresis;
+      ageDecayHours = c.ageDecayHours;
+      trendingGrowth = c.trendingGrowth;
+      trendingBoost = c.trendingBoost;
+      regionalBoost = c.regionalBoost;
+      hotTtlSeconds = c.hotTtlSeconds;
+      warmTtlSeconds = c.warmTtlSeconds;
+      coldTtlSeconds = c.coldTtlSeconds;
+      liveTtlSeconds = c.liveTtlSeconds;
+      prefetchFirstSegments = c.prefetchFirstSegments;
+      lookaheadSegments = c.lookaheadSegments;
+      minRenditionShare = c.minRenditionShare;
+    }
+
+    PopularityConfig build() {
+      return new PopularityConfig(
+          halfLifeMillis,
+          fastHalfLifeMillis,
+          tickMillis,
+          hotViewsPerHour,
+          warmViewsPerHour,
+          coldViewsPerHour,
+          thresholdScale,
+          hysteresis,
+          ageDecayHours,
+          trendingGrowth,
+          trendingBoost,
+          regionalBoost,
+          hotTtlSeconds,
+          warmTtlSeconds,
+          coldTtlSeconds,
+          liveTtlSeconds,
+          prefetchFirstSegments,
+          lookaheadSegments,
+          minRenditionShare);
+    }
   }
 
   /** The tick an event at {@code timeMillis} counts in: the next tick boundary after it. */

@@ -63,32 +63,15 @@ public final class VideoWorkload implements SegmentCatalogue {
           3);
     }
 
-    public Spec withSessionsPerDay(int perDay) {
+    /** The same workload at another size: how many titles, how many sessions a day. */
+    public Spec sized(int titleCount, int perDay) {
       return new Spec(
           seed,
-          titles,
+          titleCount,
           regions,
           regionWeights,
           days,
           perDay,
-          zipfAlpha,
-          ladder,
-          segmentSeconds,
-          localShare,
-          abandonShape,
-          abandonScale,
-          releaseShare,
-          trendingSpikesPerDay);
-    }
-
-    public Spec withTitles(int count) {
-      return new Spec(
-          seed,
-          count,
-          regions,
-          regionWeights,
-          days,
-          sessionsPerDay,
           zipfAlpha,
           ladder,
           segmentSeconds,

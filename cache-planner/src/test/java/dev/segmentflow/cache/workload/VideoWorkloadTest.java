@@ -18,7 +18,7 @@ class VideoWorkloadTest {
 
   @BeforeAll
   static void generate() {
-    workload = new VideoWorkload(VideoWorkload.Spec.standard(7).withSessionsPerDay(800));
+    workload = new VideoWorkload(VideoWorkload.Spec.standard(7).sized(800, 800));
     trace = workload.generate();
   }
 
