@@ -79,16 +79,22 @@ public final class PopularityJob {
     env.configure(rocksDb());
     env.enableCheckpointing(params.getLong("checkpoint-interval-ms", 10_000));
 
+    PopularityConfig d = PopularityConfig.defaults();
     PopularityConfig config =
-        PopularityConfig.defaults()
-            .withHalfLife(Duration.ofMinutes(params.getLong("half-life-minutes", 360)))
-            .withTick(Duration.ofSeconds(params.getLong("tick-seconds", 60)))
-            .withThresholdScale(params.getDouble("threshold-scale", 1.0))
-            .withLookahead(params.getInt("prefetch-first", 5), params.getInt("lookahead", 3));
+        d.withHalfLife(
+                Duration.ofMinutes(
+                    params.getLong("half-life-minutes", d.halfLifeMillis() / 60_000)))
+            .withTick(Duration.ofSeconds(params.getLong("tick-seconds", d.tickMillis() / 1000)))
+            .withThresholdScale(params.getDouble("threshold-scale", d.thresholdScale()))
+            .withLookahead(
+                params.getInt("prefetch-first", d.prefetchFirstSegments()),
+                params.getInt("lookahead", d.lookaheadSegments()));
+    Timing t = Timing.defaults();
     Timing timing =
         new Timing(
-            Duration.ofSeconds(params.getLong("out-of-orderness-seconds", 30)),
-            Duration.ofSeconds(params.getLong("idleness-seconds", 60)));
+            Duration.ofSeconds(
+                params.getLong("out-of-orderness-seconds", t.outOfOrderness().toSeconds())),
+            Duration.ofSeconds(params.getLong("idleness-seconds", t.idleness().toSeconds())));
     build(
         env,
         env.fromSource(

@@ -35,11 +35,9 @@ public final class SegmentHeatFunction
   @Override
   public void processElement(EdgeRequest r, Context ctx, Collector<SegmentActivity> out)
       throws Exception {
-    long tick = config.tickFor(r.requestTimeMillis());
-    if (tick <= ctx.timerService().currentWatermark()) {
-      // Behind the watermark: still counted, in the next tick that has not fired.
-      late.inc();
-      tick = config.tickFor(ctx.timerService().currentWatermark());
+    long tick = config.openTickFor(r.requestTimeMillis(), ctx.timerService().currentWatermark());
+    if (tick != config.tickFor(r.requestTimeMillis())) {
+      late.inc(); // still counted, in the next tick that has not fired
     }
     SegmentHeat h = heat.value();
     if (h == null) {

@@ -66,10 +66,9 @@ public final class TitlePlannerFunction
   @Override
   public void processElement2(ViewerEvent play, Context ctx, Collector<Directive> out)
       throws Exception {
-    long tick = config.tickFor(play.eventTimeMillis());
-    if (tick <= ctx.timerService().currentWatermark()) {
+    long tick = config.openTickFor(play.eventTimeMillis(), ctx.timerService().currentWatermark());
+    if (tick != config.tickFor(play.eventTimeMillis())) {
       late.inc();
-      tick = config.tickFor(ctx.timerService().currentWatermark());
     }
     plays.add(new PlayAt(play.eventTimeMillis(), tick));
     ctx.timerService().registerEventTimeTimer(tick);

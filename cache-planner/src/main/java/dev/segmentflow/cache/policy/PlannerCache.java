@@ -48,7 +48,6 @@ public final class PlannerCache implements VideoCache {
   private long now;
   private long prefetched;
   private long prefetchHits;
-  private long directives;
 
   private static final class Entry {
     final String key;
@@ -150,12 +149,8 @@ public final class PlannerCache implements VideoCache {
     if (resident.get(e.key) == e && now - e.lastAccess > ttlMillis) {
       return -1;
     }
-    double ownRate = 0;
     SegmentHeat h = heat.get(e.key);
-    if (h != null) {
-      double count = h.rate.valueAt(now, config.halfLifeMillis()) + h.pendingRequests();
-      ownRate = count * Math.log(2) / (config.halfLifeMillis() / 3_600_000.0);
-    }
+    double ownRate = h == null ? 0 : h.requestsPerHour(now, config);
     double prior = 0;
     if (title != null) {
       prior = title.renditionRequestsPerHour(e.rendition, now, config) * reachShare(e.segment);
@@ -233,7 +228,6 @@ public final class PlannerCache implements VideoCache {
       }
       TitlePopularity.Outcome outcome = entry.getValue().tick(t, config);
       for (Directive d : outcome.directives()) {
-        directives++;
         obey(entry.getKey(), d);
       }
       if (!outcome.keep()) {
@@ -286,10 +280,6 @@ public final class PlannerCache implements VideoCache {
   /** Prefetched objects that a viewer later asked for. */
   public long prefetchHits() {
     return prefetchHits;
-  }
-
-  public long directivesObeyed() {
-    return directives;
   }
 
   @Override

@@ -34,7 +34,12 @@ public final class DecayedRate implements Serializable {
   }
 
   public double perHour(long timeMillis, long halfLifeMillis) {
-    return valueAt(timeMillis, halfLifeMillis) * LN2 / (halfLifeMillis / 3_600_000.0);
+    return perHour(valueAt(timeMillis, halfLifeMillis), halfLifeMillis);
+  }
+
+  /** The rate per hour that a decayed count of {@code count} stands for. */
+  public static double perHour(double count, long halfLifeMillis) {
+    return count * LN2 / (halfLifeMillis / 3_600_000.0);
   }
 
   private static double decay(long elapsedMillis, long halfLifeMillis) {

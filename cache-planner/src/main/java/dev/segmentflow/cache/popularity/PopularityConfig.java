@@ -166,6 +166,15 @@ public record PopularityConfig(
     return Math.floorDiv(timeMillis, tickMillis) * tickMillis + tickMillis;
   }
 
+  /**
+   * The tick an event counts in given the watermark: its own, or for an event behind the watermark
+   * (whose tick already fired) the next tick that has not.
+   */
+  public long openTickFor(long timeMillis, long watermarkMillis) {
+    long tick = tickFor(timeMillis);
+    return tick > watermarkMillis ? tick : tickFor(watermarkMillis);
+  }
+
   public double threshold(Tier tier) {
     double seed =
         switch (tier) {

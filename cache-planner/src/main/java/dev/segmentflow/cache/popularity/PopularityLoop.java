@@ -27,7 +27,6 @@ public final class PopularityLoop {
   private final PopularityConfig config;
   private final Output output;
   private final Map<String, SegmentHeat> segments = new HashMap<>();
-  private final Map<String, String[]> segmentFields = new HashMap<>();
   private final Set<String> dirty = new LinkedHashSet<>();
   private final TreeMap<String, TitlePopularity> titles = new TreeMap<>();
   private long nextTick = Long.MIN_VALUE;
@@ -59,8 +58,6 @@ public final class PopularityLoop {
     advanceTo(timeMillis);
     String key = PopularityKeys.segment(region, assetId, rendition, segment);
     segments.computeIfAbsent(key, k -> new SegmentHeat()).record(config.tickFor(timeMillis), bytes);
-    segmentFields.computeIfAbsent(
-        key, k -> new String[] {region, assetId, rendition, Integer.toString(segment)});
     dirty.add(key);
   }
 
@@ -99,7 +96,7 @@ public final class PopularityLoop {
   private void tick(long t) {
     ticks++;
     for (String key : dirty) {
-      String[] f = segmentFields.get(key);
+      String[] f = PopularityKeys.split(key);
       SegmentActivity a =
           segments.get(key).tick(t, f[0], f[1], f[2], Integer.parseInt(f[3]), config);
       if (a != null) {
@@ -123,7 +120,6 @@ public final class PopularityLoop {
     if (ticks % 60 == 0) {
       // Same rule as the job's cleanup timers; only memory depends on it, never the output.
       segments.entrySet().removeIf(e -> e.getValue().idleAt(t, config));
-      segmentFields.keySet().retainAll(segments.keySet());
     }
   }
 }

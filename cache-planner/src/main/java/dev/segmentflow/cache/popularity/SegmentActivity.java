@@ -10,6 +10,5 @@ public record SegmentActivity(
     int segment,
     long tickMillis,
     long requests,
-    long bytes,
-    double requestsPerHour)
+    long bytes)
     implements Serializable {}

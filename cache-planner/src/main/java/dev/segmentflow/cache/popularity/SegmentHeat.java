@@ -100,17 +100,13 @@ public final class SegmentHeat implements Serializable {
     }
     rate.add(tickMillis, requests, config.halfLifeMillis());
     bytesServed += bytes;
-    SegmentActivity activity =
-        new SegmentActivity(
-            region,
-            assetId,
-            rendition,
-            segment,
-            tickMillis,
-            requests,
-            bytes,
-            rate.perHour(tickMillis, config.halfLifeMillis()));
-    return activity;
+    return new SegmentActivity(region, assetId, rendition, segment, tickMillis, requests, bytes);
+  }
+
+  /** Requests per hour as of {@code t}, counting those not yet folded in as just made. */
+  public double requestsPerHour(long t, PopularityConfig config) {
+    return DecayedRate.perHour(
+        rate.valueAt(t, config.halfLifeMillis()) + pendingRequests(), config.halfLifeMillis());
   }
 
   /** When this state may be dropped if nothing is requested before then. */

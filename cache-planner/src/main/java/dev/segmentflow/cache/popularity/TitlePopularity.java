@@ -20,7 +20,6 @@ import java.util.TreeSet;
  */
 public final class TitlePopularity implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final int DIRECTIVE_VERSION = Directive.VERSION;
 
   public String region;
   public String assetId;
@@ -32,7 +31,6 @@ public final class TitlePopularity implements Serializable {
   public long publishedAtMillis = -1;
   public boolean live;
   public Tier tier = Tier.GONE;
-  public double lastScore;
 
   /** Per rendition: the highest segment already asked for and when that run of prefetches began. */
   public HashMap<String, Integer> prefetchedThrough = new HashMap<>();
@@ -153,7 +151,6 @@ public final class TitlePopularity implements Serializable {
                 * Math.exp(-ageHours / config.ageDecayHours())
                 * config.regionalBoost(region)
                 * (trending ? config.trendingBoost() : 1));
-    lastScore = score;
 
     List<Directive> out = new ArrayList<>();
     Tier next = TemperatureClassifier.next(tier, score, config);
@@ -328,7 +325,7 @@ public final class TitlePopularity implements Serializable {
       String reason) {
     String id = Ids.of("directive", kind, region, assetId, renditions, from, to, t);
     return new Directive(
-        DIRECTIVE_VERSION,
+        Directive.VERSION,
         id,
         kind,
         Directive.ScopeType.REGION,

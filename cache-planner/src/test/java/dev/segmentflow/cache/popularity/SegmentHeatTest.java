@@ -43,4 +43,11 @@ class SegmentHeatTest {
     h.record(until + MIN, 1);
     assertThat(h.idleAt(until + 1, config)).as("pending input keeps it").isFalse();
   }
+
+  @Test
+  void anEventBehindTheWatermarkCountsInTheNextTickThatHasNotFired() {
+    assertThat(config.openTickFor(30_000, 0)).isEqualTo(MIN);
+    assertThat(config.openTickFor(30_000, MIN)).isEqualTo(2 * MIN);
+    assertThat(config.openTickFor(30_000, 5 * MIN + 1)).isEqualTo(6 * MIN);
+  }
 }

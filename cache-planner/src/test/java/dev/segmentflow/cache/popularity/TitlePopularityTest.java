@@ -17,7 +17,7 @@ class TitlePopularityTest {
           .withFastHalfLife(java.time.Duration.ofHours(1));
 
   static SegmentActivity seg(String rendition, int segment, long tick, long requests) {
-    return new SegmentActivity("eu", "a1", rendition, segment, tick, requests, requests * 1000, 0);
+    return new SegmentActivity("eu", "a1", rendition, segment, tick, requests, requests * 1000);
   }
 
   @Test
