@@ -11,8 +11,8 @@ import dev.segmentflow.cache.workload.SegmentCatalogue;
 import dev.segmentflow.schemas.events.Directive;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -40,7 +40,7 @@ public final class PlannerCache implements VideoCache {
   private final Map<String, TitlePopularity> titles = new HashMap<>();
   private final Map<String, Entry> resident = new HashMap<>();
   private final List<Entry> slots = new ArrayList<>();
-  private final Map<String, HashSet<Entry>> byTitle = new HashMap<>();
+  private final Map<String, LinkedHashSet<Entry>> byTitle = new HashMap<>();
   private final Map<Integer, DecayedRate> reach = new HashMap<>();
   private final Map<Integer, Double> reachShares = new HashMap<>();
   private long used;
@@ -120,7 +120,7 @@ public final class PlannerCache implements VideoCache {
     candidate.slot = slots.size();
     slots.add(candidate);
     resident.put(candidate.key, candidate);
-    byTitle.computeIfAbsent(candidate.title, t -> new HashSet<>()).add(candidate);
+    byTitle.computeIfAbsent(candidate.title, t -> new LinkedHashSet<>()).add(candidate);
     used += candidate.size;
     return true;
   }
@@ -186,7 +186,7 @@ public final class PlannerCache implements VideoCache {
       last.slot = e.slot;
     }
     resident.remove(e.key);
-    HashSet<Entry> set = byTitle.get(e.title);
+    LinkedHashSet<Entry> set = byTitle.get(e.title);
     set.remove(e);
     if (set.isEmpty()) {
       byTitle.remove(e.title);
@@ -239,7 +239,7 @@ public final class PlannerCache implements VideoCache {
   private void obey(String title, Directive d) {
     switch (d.kind()) {
       case EVICT -> {
-        HashSet<Entry> set = byTitle.get(title);
+        LinkedHashSet<Entry> set = byTitle.get(title);
         if (set != null) {
           for (Entry e : new ArrayList<>(set)) {
             remove(e);
