@@ -2,6 +2,8 @@ package dev.segmentflow.schemas.events;
 
 /**
  * One rendition of one source segment, written to the origin store, published on segments.rendered.
+ * It carries what the playlist writers need (codecs, frame rate, init segment, live/last flags), so
+ * playlists are built from this stream alone.
  */
 public record RenderedSegment(
     int schemaVersion,
@@ -20,6 +22,12 @@ public record RenderedSegment(
     long encodeMillis,
     @Nullable Double psnr,
     @Nullable Double ssim,
+    String codecs,
+    double frameRate,
+    @Nullable String initUri,
+    boolean live,
+    boolean lastSegment,
+    long sourceIngestedAtMillis,
     long renderedAtMillis)
     implements Event {
   public static final int VERSION = 1;

@@ -1,0 +1,172 @@
+package dev.segmentflow.transcode.encode;
+
+import dev.segmentflow.transcode.ladder.PlannedRendition;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The ffmpeg arguments that turn one source segment into every rendition of the ladder in one
+ * process: decode once, split, scale per rung, encode each rung once and write it twice through a
+ * tee (MPEG-TS and fragmented MP4).
+ *
+ * <p>Segments are transcoded independently yet must play as one timeline. So the source segment
+ * keeps its timestamps from the whole file (-copyts) and every segment is shifted by the same
+ * constant, large enough that the encoder's B-frame delay and AAC priming never make a timestamp
+ * negative; otherwise the muxers would shift each segment to zero differently. The fMP4 side keeps
+ * those timestamps in its tfdt (avoid_negative_ts=disabled, frag_discont) instead of restarting at
+ * zero. Bit-exact flags make every segment's init segment identical, so one EXT-X-MAP serves all.
+ */
+public final class LadderCommand {
+  /** Seconds added to every timestamp; see the class comment. */
+  public static final double BASE_OFFSET_SECONDS = 10.0;
+
+  private static final Map<String, String> CUVID_DECODERS =
+      Map.of(
+          "h264", "h264_cuvid",
+          "hevc", "hevc_cuvid",
+          "vp9", "vp9_cuvid",
+          "av1", "av1_cuvid",
+          "mpeg2video", "mpeg2_cuvid",
+          "mpeg4", "mpeg4_cuvid");
+
+  private LadderCommand() {}
+
+  /** Where one rendition's two outputs go. */
+  public record Outputs(PlannedRendition rendition, Path ts, Path mp4) {}
+
+  /**
+   * @param sourceCodec the segment's video codec, to pick a hardware decoder on the NVDEC path
+   * @param gopFrames keyframe interval inside a segment; a keyframe is always forced on its first
+   *     frame
+   */
+  public static List<String> build(
+      Path source,
+      String sourceCodec,
+      List<Outputs> outputs,
+      EncoderPath path,
+      String x264Preset,
+      int gopFrames) {
+    boolean gpuDecode = path == EncoderPath.NVDEC_X264 && CUVID_DECODERS.containsKey(sourceCodec);
+    List<String> a = new ArrayList<>();
+    if (gpuDecode) {
+      a.addAll(
+          List.of(
+              "-hwaccel",
+              "cuda",
+              "-hwaccel_output_format",
+              "cuda",
+              "-c:v",
+              CUVID_DECODERS.get(sourceCodec)));
+    }
+    a.addAll(List.of("-copyts", "-i", source.toString()));
+    a.add("-filter_complex");
+    a.add(filterGraph(outputs, gpuDecode));
+    for (int i = 0; i < outputs.size(); i++) {
+      Outputs o = outputs.get(i);
+      PlannedRendition r = o.rendition();
+      a.addAll(List.of("-map", "[v" + i + "]"));
+      if (r.hasAudio()) {
+        a.addAll(List.of("-map", "0:a:0"));
+      }
+      a.addAll(videoEncoder(r, path, x264Preset, gopFrames));
+      if (r.hasAudio()) {
+        a.addAll(
+            List.of(
+                "-c:a",
+                "aac",
+                "-b:a",
+                r.audioKbps() + "k",
+                "-ac",
+                "2",
+                "-ar",
+                "48000",
+                "-flags:a",
+                "+bitexact+global_header"));
+      }
+      a.addAll(
+          List.of(
+              "-fflags",
+              "+bitexact",
+              "-map_metadata",
+              "-1",
+              "-output_ts_offset",
+              String.format(Locale.ROOT, "%.3f", BASE_OFFSET_SECONDS),
+              "-f",
+              "tee",
+              "[f=mpegts:bsfs/v=h264_mp4toannexb]"
+                  + o.ts()
+                  + "|[f=mp4:avoid_negative_ts=disabled:movflags="
+                  + "+frag_keyframe+empty_moov+default_base_moof+frag_discont]"
+                  + o.mp4()));
+    }
+    return a;
+  }
+
+  /** The name recorded per rendition for what encoded it. */
+  public static String encoderName(EncoderPath path, String sourceCodec) {
+    return switch (path) {
+      case CPU -> "libx264";
+      case NVENC -> "h264_nvenc";
+      case NVDEC_X264 ->
+          CUVID_DECODERS.containsKey(sourceCodec)
+              ? CUVID_DECODERS.get(sourceCodec) + "+scale_cuda+libx264"
+              : "libx264";
+    };
+  }
+
+  static String filterGraph(List<Outputs> outputs, boolean gpuDecode) {
+    StringBuilder g = new StringBuilder("[0:v]split=").append(outputs.size());
+    for (int i = 0; i < outputs.size(); i++) {
+      g.append("[s").append(i).append(']');
+    }
+    for (int i = 0; i < outputs.size(); i++) {
+      PlannedRendition r = outputs.get(i).rendition();
+      g.append(";[s").append(i).append(']');
+      if (gpuDecode) {
+        g.append("scale_cuda=")
+            .append(r.width())
+            .append(':')
+            .append(r.height())
+            .append(":format=yuv420p,hwdownload,format=yuv420p");
+      } else {
+        g.append("scale=")
+            .append(r.width())
+            .append(':')
+            .append(r.height())
+            .append(":flags=bicubic,format=yuv420p");
+      }
+      g.append(",setsar=1[v").append(i).append(']');
+    }
+    return g.toString();
+  }
+
+  private static List<String> videoEncoder(
+      PlannedRendition r, EncoderPath path, String x264Preset, int gopFrames) {
+    List<String> a = new ArrayList<>();
+    if (path == EncoderPath.NVENC) {
+      a.addAll(List.of("-c:v", "h264_nvenc", "-preset", "p4", "-rc", "vbr", "-forced-idr", "1"));
+    } else {
+      a.addAll(List.of("-c:v", "libx264", "-preset", x264Preset));
+    }
+    a.addAll(
+        List.of(
+            "-profile:v",
+            r.profile(),
+            "-b:v",
+            r.videoKbps() + "k",
+            "-maxrate",
+            r.maxrateKbps() + "k",
+            "-bufsize",
+            r.bufsizeKbits() + "k",
+            "-g",
+            Integer.toString(gopFrames),
+            "-force_key_frames",
+            "expr:eq(n,0)",
+            "-flags:v",
+            "+bitexact+global_header"));
+    return a;
+  }
+}

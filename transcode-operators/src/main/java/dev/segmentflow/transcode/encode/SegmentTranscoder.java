@@ -1,0 +1,278 @@
+package dev.segmentflow.transcode.encode;
+
+import dev.segmentflow.schemas.events.Packaging;
+import dev.segmentflow.schemas.events.SourceSegment;
+import dev.segmentflow.schemas.validation.ReasonCode;
+import dev.segmentflow.transcode.ffmpeg.ChildRun;
+import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
+import dev.segmentflow.transcode.ladder.LadderPlanner;
+import dev.segmentflow.transcode.ladder.LadderTemplate;
+import dev.segmentflow.transcode.ladder.PlannedRendition;
+import dev.segmentflow.transcode.ladder.SourceFormat;
+import dev.segmentflow.transcode.probe.MediaProbe;
+import dev.segmentflow.transcode.probe.MediaProber;
+import dev.segmentflow.transcode.probe.MediaRejected;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One source segment in, every rendition of its ladder out, each checked before it is trusted: a
+ * keyframe first, as many frames as the source segment, the source's duration within a frame.
+ * ffmpeg exits 0 on some truncated inputs with a partial output, so its exit code is not enough.
+ */
+public final class SegmentTranscoder {
+  /** How the ladder is made. Serializable so a Flink operator can carry it. */
+  public record Settings(
+      LadderTemplate template,
+      String x264Preset,
+      double gopSeconds,
+      Duration timeout,
+      int qualityEvery,
+      EncoderPath path)
+      implements Serializable {
+    public static Settings defaults() {
+      return new Settings(
+          LadderTemplate.standard(), "veryfast", 2.0, Duration.ofMinutes(5), 4, EncoderPath.CPU);
+    }
+
+    public Settings withTemplate(LadderTemplate t) {
+      return new Settings(t, x264Preset, gopSeconds, timeout, qualityEvery, path);
+    }
+
+    public Settings withPreset(String p) {
+      return new Settings(template, p, gopSeconds, timeout, qualityEvery, path);
+    }
+
+    public Settings withTimeout(Duration d) {
+      return new Settings(template, x264Preset, gopSeconds, d, qualityEvery, path);
+    }
+
+    public Settings withQualityEvery(int n) {
+      return new Settings(template, x264Preset, gopSeconds, timeout, n, path);
+    }
+
+    public Settings withPath(EncoderPath p) {
+      return new Settings(template, x264Preset, gopSeconds, timeout, qualityEvery, p);
+    }
+  }
+
+  /** One packaged rendition of the segment, in the work folder. */
+  public record Output(
+      PlannedRendition rendition,
+      Packaging packaging,
+      Path media,
+      Path init,
+      long bytes,
+      double durationSeconds,
+      String codecs,
+      String encoder,
+      long encodeMillis,
+      Double psnr,
+      Double ssim) {}
+
+  private final FfmpegTools tools;
+  private final MediaProber prober;
+  private final QualityMeter quality;
+  private final Settings settings;
+
+  public SegmentTranscoder(FfmpegTools tools, Settings settings) {
+    this.tools = tools;
+    this.settings = settings;
+    Duration probeTimeout =
+        settings.timeout().compareTo(Duration.ofSeconds(60)) < 0
+            ? settings.timeout()
+            : Duration.ofSeconds(60);
+    this.prober = new MediaProber(tools, probeTimeout);
+    this.quality = new QualityMeter(tools, settings.timeout());
+  }
+
+  public static List<PlannedRendition> plan(SourceSegment seg, LadderTemplate template) {
+    return LadderPlanner.plan(
+        new SourceFormat(
+            seg.width(),
+            seg.height(),
+            1.0,
+            seg.frameRate(),
+            seg.sourceBitrateKbps(),
+            seg.hasAudio()),
+        template);
+  }
+
+  public List<Output> transcode(SourceSegment seg, Path source, Path workDir)
+      throws MediaRejected, TransientFailure {
+    MediaProbe probe = prober.probe(source);
+    List<MediaProber.Packet> sourcePackets = prober.videoPackets(source);
+    int sourceFrames = sourcePackets.size();
+    long expected = Math.round(seg.durationSeconds() * seg.frameRate());
+    if (Math.abs(sourceFrames - expected) > frameTolerance(expected)) {
+      throw new MediaRejected(
+          ReasonCode.UNDECODABLE_MEDIA,
+          "source segment holds "
+              + sourceFrames
+              + " frames, its event says "
+              + expected
+              + ": truncated or wrong file");
+    }
+    List<PlannedRendition> plan = plan(seg, settings.template());
+    List<LadderCommand.Outputs> outputs = new ArrayList<>();
+    for (PlannedRendition r : plan) {
+      outputs.add(
+          new LadderCommand.Outputs(
+              r, workDir.resolve(r.name() + ".ts"), workDir.resolve(r.name() + ".mp4")));
+    }
+    int gop = Math.max(1, (int) Math.round(settings.gopSeconds() * seg.frameRate()));
+    List<String> args =
+        LadderCommand.build(
+            source, probe.videoCodec(), outputs, settings.path(), settings.x264Preset(), gop);
+    mkdirs(workDir);
+    ChildRun.Result run = tools.ffmpeg(args, settings.timeout());
+    if (run.timedOut()) {
+      throw new MediaRejected(
+          ReasonCode.TIMEOUT, "ladder encode ran past " + settings.timeout().toSeconds() + " s");
+    }
+    if (run.exitCode() > 128) {
+      throw new TransientFailure("ffmpeg killed by signal " + (run.exitCode() - 128));
+    }
+    if (run.exitCode() != 0) {
+      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "ffmpeg: " + run.lastError());
+    }
+    String encoder = LadderCommand.encoderName(settings.path(), probe.videoCodec());
+    boolean measure = settings.qualityEvery() > 0 && seg.sequence() % settings.qualityEvery() == 0;
+    List<Output> out = new ArrayList<>();
+    for (LadderCommand.Outputs o : outputs) {
+      double duration = verify(o.ts(), sourceFrames, seg);
+      Mp4Fragments.Split split = Mp4Fragments.split(read(o.mp4()));
+      String video =
+          Mp4Fragments.avcCodec(split.init())
+              .orElseThrow(
+                  () -> new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "no avcC in " + o.mp4()));
+      String codecs = o.rendition().hasAudio() && probe.hasAudio() ? video + ",mp4a.40.2" : video;
+      Path init = workDir.resolve(o.rendition().name() + ".init.mp4");
+      Path m4s = workDir.resolve(o.rendition().name() + ".m4s");
+      write(init, split.init());
+      write(m4s, split.media());
+      Double psnr = null;
+      Double ssim = null;
+      if (measure) {
+        var q = quality.measure(o.ts(), source, probe.width(), probe.height());
+        if (q.isPresent()) {
+          psnr = q.get().psnr();
+          ssim = q.get().ssim();
+        }
+      }
+      out.add(
+          new Output(
+              o.rendition(),
+              Packaging.TS,
+              o.ts(),
+              null,
+              size(o.ts()),
+              duration,
+              codecs,
+              encoder,
+              run.elapsedMillis(),
+              psnr,
+              ssim));
+      out.add(
+          new Output(
+              o.rendition(),
+              Packaging.FMP4,
+              m4s,
+              init,
+              split.media().length,
+              duration,
+              codecs,
+              encoder,
+              run.elapsedMillis(),
+              psnr,
+              ssim));
+    }
+    return out;
+  }
+
+  /** Checks one output against the source segment and returns its duration. */
+  private double verify(Path ts, int sourceFrames, SourceSegment seg) throws MediaRejected {
+    List<MediaProber.Packet> packets = prober.videoPackets(ts);
+    if (packets.isEmpty()) {
+      throw new MediaRejected(
+          ReasonCode.UNDECODABLE_MEDIA, "no video in output " + ts.getFileName());
+    }
+    if (!packets.get(0).keyframe()) {
+      throw new MediaRejected(
+          ReasonCode.UNDECODABLE_MEDIA,
+          "output " + ts.getFileName() + " does not start on a keyframe");
+    }
+    if (Math.abs(packets.size() - sourceFrames) > 1) {
+      throw new MediaRejected(
+          ReasonCode.UNDECODABLE_MEDIA,
+          String.format(
+              Locale.ROOT,
+              "output %s has %d frames, the source segment %d",
+              ts.getFileName(),
+              packets.size(),
+              sourceFrames));
+    }
+    double min = Double.MAX_VALUE;
+    double max = -Double.MAX_VALUE;
+    for (MediaProber.Packet p : packets) {
+      min = Math.min(min, p.ptsSeconds());
+      max = Math.max(max, p.ptsSeconds());
+    }
+    double frame = 1.0 / seg.frameRate();
+    double duration = max - min + frame;
+    if (Math.abs(duration - seg.durationSeconds()) > frame + 1e-3) {
+      throw new MediaRejected(
+          ReasonCode.UNDECODABLE_MEDIA,
+          String.format(
+              Locale.ROOT,
+              "output %s lasts %.3f s, the source segment %.3f s",
+              ts.getFileName(),
+              duration,
+              seg.durationSeconds()));
+    }
+    return seg.durationSeconds();
+  }
+
+  static long frameTolerance(long expected) {
+    return 1 + expected / 100;
+  }
+
+  private static byte[] read(Path p) throws MediaRejected {
+    try {
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "no output " + p.getFileName());
+    }
+  }
+
+  private static void write(Path p, byte[] b) {
+    try {
+      Files.write(p, b);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long size(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void mkdirs(Path p) {
+    try {
+      Files.createDirectories(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.segmentflow.transcode.probe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.segmentflow.schemas.Json;
+import dev.segmentflow.schemas.validation.ReasonCode;
+import dev.segmentflow.transcode.ffmpeg.ChildRun;
+import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Runs ffprobe on a file and either describes its video or says why it is not usable video. */
+public final class MediaProber {
+  /** Demuxers that read one still picture; such a file has a "video" stream but is not a video. */
+  private static final Set<String> STILL_IMAGE_CODECS =
+      Set.of("png", "mjpeg", "bmp", "gif", "webp", "tiff", "jpegls", "jpeg2000", "qoi", "ppm");
+
+  private final FfmpegTools tools;
+  private final Duration timeout;
+
+  public MediaProber(FfmpegTools tools, Duration timeout) {
+    this.tools = tools;
+    this.timeout = timeout;
+  }
+
+  public MediaProbe probe(Path file) throws MediaRejected {
+    long size = size(file);
+    if (size == 0) {
+      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "empty file");
+    }
+    ChildRun.Result r =
+        tools.ffprobe(
+            List.of(
+                "-print_format",
+                "json",
+                "-show_format",
+                "-show_streams",
+                file.toAbsolutePath().toString()),
+            timeout);
+    if (r.timedOut()) {
+      throw new MediaRejected(ReasonCode.TIMEOUT, "ffprobe ran past " + timeout.toSeconds() + " s");
+    }
+    if (r.exitCode() != 0) {
+      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "ffprobe: " + r.lastError());
+    }
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(r.stdout());
+    } catch (IOException e) {
+      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "ffprobe printed no JSON");
+    }
+    JsonNode format = root.path("format");
+    JsonNode video = null;
+    boolean audio = false;
+    for (JsonNode s : root.path("streams")) {
+      String type = s.path("codec_type").asText();
+      if ("video".equals(type)
+          && video == null
+          && s.path("disposition").path("attached_pic").asInt(0) == 0) {
+        video = s;
+      } else if ("audio".equals(type)) {
+        audio = true;
+      }
+    }
+    if (video == null) {
+      throw new MediaRejected(
+          ReasonCode.UNDECODABLE_MEDIA,
+          audio
+              ? "audio only: no video stream"
+              : "no video stream in " + format.path("format_name").asText("?"));
+    }
+    String codec = video.path("codec_name").asText("");
+    String formatName = format.path("format_name").asText("");
+    if (STILL_IMAGE_CODECS.contains(codec)
+        && (formatName.endsWith("_pipe") || formatName.equals("image2"))) {
+      throw new MediaRejected(
+          ReasonCode.UNDECODABLE_MEDIA, "still image (" + codec + "), not video");
+    }
+    int width = video.path("width").asInt(0);
+    int height = video.path("height").asInt(0);
+    if (width <= 0 || height <= 0) {
+      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "video stream without dimensions");
+    }
+    double fps = rational(video.path("avg_frame_rate").asText(""));
+    if (!(fps > 0) || fps > 1000) {
+      fps = rational(video.path("r_frame_rate").asText(""));
+    }
+    if (!(fps > 0) || fps > 1000) {
+      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "video stream without a frame rate");
+    }
+    double duration = number(format.path("duration"), number(video.path("duration"), 0));
+    if (!(duration > 0)) {
+      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "no duration: not a playable video");
+    }
+    double sar = rational(video.path("sample_aspect_ratio").asText("1:1").replace(':', '/'));
+    Long bitrate =
+        format.hasNonNull("bit_rate")
+            ? Math.round(format.path("bit_rate").asDouble() / 1000)
+            : null;
+    Long frames = video.hasNonNull("nb_frames") ? video.path("nb_frames").asLong() : null;
+    return new MediaProbe(
+        formatName,
+        duration,
+        number(format.path("start_time"), 0),
+        codec,
+        width,
+        height,
+        sar > 0 ? sar : 1.0,
+        fps,
+        bitrate != null && bitrate > 0 ? bitrate : null,
+        audio,
+        frames);
+  }
+
+  /**
+   * Times of the video keyframes, in the file's own timeline, read from packet flags (no decode).
+   */
+  public List<Double> keyframeTimes(Path file) throws MediaRejected {
+    List<Double> out = new ArrayList<>();
+    for (Packet p : videoPackets(file)) {
+      if (p.keyframe()) {
+        out.add(p.ptsSeconds());
+      }
+    }
+    out.sort(Double::compare);
+    return out;
+  }
+
+  /** A video packet as the demuxer reports it. */
+  public record Packet(double ptsSeconds, boolean keyframe) {}
+
+  /** The first video stream's packets in file order, from packet headers only. */
+  public List<Packet> videoPackets(Path file) throws MediaRejected {
+    ChildRun.Result r =
+        tools.ffprobe(
+            List.of(
+                "-select_streams",
+                "v:0",
+                "-show_entries",
+                "packet=pts_time,flags",
+                "-of",
+                "csv=p=0",
+                file.toAbsolutePath().toString()),
+            timeout);
+    if (r.timedOut()) {
+      throw new MediaRejected(ReasonCode.TIMEOUT, "ffprobe ran past " + timeout.toSeconds() + " s");
+    }
+    if (r.exitCode() != 0) {
+      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "ffprobe: " + r.lastError());
+    }
+    List<Packet> out = new ArrayList<>();
+    for (String line : r.stdout().split("\n")) {
+      String[] f = line.strip().split(",");
+      if (f.length < 2 || f[0].isEmpty() || f[0].equals("N/A")) {
+        continue;
+      }
+      out.add(new Packet(Double.parseDouble(f[0]), f[1].contains("K")));
+    }
+    return out;
+  }
+
+  private static long size(Path file) throws MediaRejected {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "unreadable: " + e.getMessage());
+    }
+  }
+
+  private static double number(JsonNode n, double otherwise) {
+    if (n == null || n.isMissingNode() || n.isNull()) {
+      return otherwise;
+    }
+    try {
+      return Double.parseDouble(n.asText());
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
+  }
+
+  static double rational(String text) {
+    String[] p = text.split("/");
+    try {
+      if (p.length == 2) {
+        double d = Double.parseDouble(p[1]);
+        return d == 0 ? 0 : Double.parseDouble(p[0]) / d;
+      }
+      return Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}
