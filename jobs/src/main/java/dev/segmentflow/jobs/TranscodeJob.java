@@ -145,7 +145,7 @@ public final class TranscodeJob {
         outcomes
             .flatMap(
                 (TranscodeOutcome o, Collector<RenderedSegment> out) ->
-                    o.rendered().forEach(out::collect))
+                    java.util.Arrays.stream(o.rendered()).forEach(out::collect))
             .returns(RenderedSegment.class)
             .name("renditions")
             .uid("renditions");

@@ -11,7 +11,12 @@ import picocli.CommandLine.Command;
     version = "segmentflow 0.1.0",
     description =
         "Flink jobs for video delivery: transcoding, cache planning, QoE analytics, HLS edge.",
-    subcommands = {InfraCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      InfraCommand.class,
+      IngestCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class SegmentflowCli implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
