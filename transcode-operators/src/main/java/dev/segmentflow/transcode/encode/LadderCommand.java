@@ -117,7 +117,7 @@ public final class LadderCommand {
     };
   }
 
-  static String filterGraph(List<Outputs> outputs, boolean gpuDecode) {
+  public static String filterGraph(List<Outputs> outputs, boolean gpuDecode) {
     StringBuilder g = new StringBuilder("[0:v]split=").append(outputs.size());
     for (int i = 0; i < outputs.size(); i++) {
       g.append("[s").append(i).append(']');

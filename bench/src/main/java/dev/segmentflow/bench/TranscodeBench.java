@@ -1,0 +1,228 @@
+package dev.segmentflow.bench;
+
+import dev.segmentflow.jobs.TranscodeJob;
+import dev.segmentflow.schemas.Json;
+import dev.segmentflow.schemas.Topics;
+import dev.segmentflow.schemas.events.SourceSegment;
+import dev.segmentflow.schemas.flink.RawRecord;
+import dev.segmentflow.testkit.FlinkMiniCluster;
+import dev.segmentflow.transcode.encode.EncoderPath;
+import dev.segmentflow.transcode.encode.LadderCommand;
+import dev.segmentflow.transcode.encode.SegmentTranscoder;
+import dev.segmentflow.transcode.ffmpeg.ChildRun;
+import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
+import dev.segmentflow.transcode.flink.TranscodeFunction;
+import dev.segmentflow.transcode.ingest.SampleMedia;
+import dev.segmentflow.transcode.ingest.SourceIngest;
+import dev.segmentflow.transcode.ingest.SourceSplitter;
+import dev.segmentflow.transcode.ladder.LadderPlanner;
+import dev.segmentflow.transcode.ladder.PlannedRendition;
+import dev.segmentflow.transcode.ladder.SourceFormat;
+import dev.segmentflow.transcode.probe.MediaProbe;
+import dev.segmentflow.transcode.probe.MediaProber;
+import dev.segmentflow.transcode.store.OriginStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * Seconds of video per wall second: the TranscodeJob's per-segment ladder on a MiniCluster (1 and 2
+ * slots) against plain ffmpeg making the same ladder from the whole file in one process, same
+ * machine, same run, same encoder settings. Neither side measures PSNR/SSIM. The last line is
+ * {@code ratio=<job at 2 slots / plain ffmpeg>}.
+ */
+public final class TranscodeBench {
+  private TranscodeBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path input = args.length > 0 ? Path.of(args[0]) : SampleMedia.realFootage();
+    String preset = args.length > 1 ? args[1] : "veryfast";
+    FfmpegTools tools = FfmpegTools.bundled();
+    Path dir = Files.createTempDirectory("transcode-bench");
+    OriginStore.Config storeConfig = OriginStore.Config.local(dir.resolve("origin"));
+
+    progress("[1/4] probing and splitting %s into 6 s source segments", input);
+    long t0 = System.nanoTime();
+    List<SourceSegment> events;
+    try (OriginStore store = OriginStore.open(storeConfig)) {
+      events =
+          new SourceIngest(
+                  new SourceSplitter(tools, Duration.ofMinutes(30)),
+                  store,
+                  System::currentTimeMillis,
+                  t -> {})
+              .ingest(input, "bench", false, 6, dir.resolve("split"), e -> {}, s -> {});
+    }
+    double ingestSeconds = (System.nanoTime() - t0) / 1e9;
+    double video = events.stream().mapToDouble(SourceSegment::durationSeconds).sum();
+    MediaProbe probe = new MediaProber(tools, Duration.ofMinutes(1)).probe(input);
+    List<PlannedRendition> plan =
+        LadderPlanner.plan(
+            new SourceFormat(
+                probe.width(),
+                probe.height(),
+                1.0,
+                probe.frameRate(),
+                probe.bitrateKbps(),
+                probe.hasAudio()),
+            SegmentTranscoder.Settings.defaults().template());
+    progress(
+        "      %d segments, %.1f s of video, split in %.1f s; ladder %s",
+        events.size(), video, ingestSeconds, plan.stream().map(PlannedRendition::name).toList());
+
+    progress("[2/4] plain ffmpeg: the same ladder from the whole file in one process");
+    double plain = plainFfmpeg(tools, input, probe, plan, preset, dir.resolve("plain"));
+    progress("      %.1f s wall, %.2f s of video per second", plain, video / plain);
+
+    double[] job = new double[3];
+    try (FlinkMiniCluster flink = FlinkMiniCluster.start()) {
+      for (int slots = 1; slots <= 2; slots++) {
+        progress(
+            "[%d/4] TranscodeJob per-segment ladder, %d slot%s",
+            2 + slots, slots, slots == 1 ? "" : "s");
+        job[slots] = runJob(flink, slots, events, storeConfig, preset);
+        progress("      %.1f s wall, %.2f s of video per second", job[slots], video / job[slots]);
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "input=%s video_s=%.1f segments=%d rungs=%d preset=%s%n",
+        input.getFileName(),
+        video,
+        events.size(),
+        plan.size(),
+        preset);
+    System.out.printf(
+        Locale.ROOT,
+        "plain_ffmpeg_wall_s=%.2f job_1slot_wall_s=%.2f job_2slot_wall_s=%.2f%n",
+        plain,
+        job[1],
+        job[2]);
+    System.out.printf(Locale.ROOT, "slot_speedup_2_vs_1=%.2f%n", job[1] / job[2]);
+    System.out.printf(Locale.ROOT, "ratio=%.3f%n", (video / job[2]) / (video / plain));
+  }
+
+  private static double runJob(
+      FlinkMiniCluster flink,
+      int slots,
+      List<SourceSegment> events,
+      OriginStore.Config store,
+      String preset)
+      throws Exception {
+    List<RawRecord> raw = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      raw.add(
+          new RawRecord(
+              Topics.SEGMENTS_SOURCE,
+              0,
+              i,
+              0L,
+              null,
+              Json.MAPPER.writeValueAsBytes(events.get(i))));
+    }
+    SegmentTranscoder.Settings settings =
+        SegmentTranscoder.Settings.defaults()
+            .withPreset(preset)
+            .withQualityEvery(0)
+            .withPath(EncoderPath.CPU);
+    TranscodeJob.Options options =
+        new TranscodeJob.Options(
+            new TranscodeFunction.Config(store, settings, 1, 1, Duration.ofSeconds(1), true), 30);
+    StreamExecutionEnvironment env = flink.environment(slots);
+    TranscodeJob.build(
+        env,
+        env.fromData(raw).rebalance(),
+        options,
+        new TranscodeJob.Sinks(
+            new DiscardingSink<>(),
+            new DiscardingSink<>(),
+            new DiscardingSink<>(),
+            new DiscardingSink<>()));
+    long t0 = System.nanoTime();
+    env.execute("transcode-bench-" + slots);
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static double plainFfmpeg(
+      FfmpegTools tools,
+      Path input,
+      MediaProbe probe,
+      List<PlannedRendition> plan,
+      String preset,
+      Path out)
+      throws Exception {
+    List<LadderCommand.Outputs> outputs = new ArrayList<>();
+    for (PlannedRendition r : plan) {
+      Files.createDirectories(out.resolve(r.name()));
+      outputs.add(new LadderCommand.Outputs(r, out.resolve(r.name()), null));
+    }
+    int gop = (int) Math.round(2 * probe.frameRate());
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "-i",
+                input.toString(),
+                "-filter_complex",
+                LadderCommand.filterGraph(outputs, false)));
+    for (int i = 0; i < plan.size(); i++) {
+      PlannedRendition r = plan.get(i);
+      a.addAll(List.of("-map", "[v" + i + "]"));
+      if (r.hasAudio()) {
+        a.addAll(
+            List.of(
+                "-map",
+                "0:a:0",
+                "-c:a",
+                "aac",
+                "-b:a",
+                r.audioKbps() + "k",
+                "-ac",
+                "2",
+                "-ar",
+                "48000"));
+      }
+      a.addAll(
+          List.of(
+              "-c:v",
+              "libx264",
+              "-preset",
+              preset,
+              "-profile:v",
+              r.profile(),
+              "-b:v",
+              r.videoKbps() + "k",
+              "-maxrate",
+              r.maxrateKbps() + "k",
+              "-bufsize",
+              r.bufsizeKbits() + "k",
+              "-g",
+              Integer.toString(gop),
+              "-force_key_frames",
+              "expr:gte(t,n_forced*6)",
+              "-f",
+              "hls",
+              "-hls_time",
+              "6",
+              "-hls_playlist_type",
+              "vod",
+              "-hls_segment_filename",
+              out.resolve(r.name()).resolve("%06d.ts").toString(),
+              out.resolve(r.name()).resolve("index.m3u8").toString()));
+    }
+    long t0 = System.nanoTime();
+    ChildRun.Result r = tools.ffmpeg(a, Duration.ofMinutes(30));
+    if (!r.ok()) {
+      throw new IllegalStateException("plain ffmpeg failed: " + r.lastError());
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static void progress(String format, Object... args) {
+    System.err.printf(Locale.ROOT, format + "%n", args);
+  }
+}
