@@ -173,37 +173,13 @@ public final class TranscodeBench {
       PlannedRendition r = plan.get(i);
       a.addAll(List.of("-map", "[v" + i + "]"));
       if (r.hasAudio()) {
-        a.addAll(
-            List.of(
-                "-map",
-                "0:a:0",
-                "-c:a",
-                "aac",
-                "-b:a",
-                r.audioKbps() + "k",
-                "-ac",
-                "2",
-                "-ar",
-                "48000"));
+        a.addAll(List.of("-map", "0:a:0"));
+        a.addAll(LadderCommand.audioEncoder(r));
       }
       a.addAll(
+          LadderCommand.videoEncoder(r, EncoderPath.CPU, preset, gop, "expr:gte(t,n_forced*6)"));
+      a.addAll(
           List.of(
-              "-c:v",
-              "libx264",
-              "-preset",
-              preset,
-              "-profile:v",
-              r.profile(),
-              "-b:v",
-              r.videoKbps() + "k",
-              "-maxrate",
-              r.maxrateKbps() + "k",
-              "-bufsize",
-              r.bufsizeKbits() + "k",
-              "-g",
-              Integer.toString(gop),
-              "-force_key_frames",
-              "expr:gte(t,n_forced*6)",
               "-f",
               "hls",
               "-hls_time",

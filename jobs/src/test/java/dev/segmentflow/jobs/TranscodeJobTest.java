@@ -118,29 +118,8 @@ class TranscodeJobTest {
 
       byte[] random = new byte[100_000];
       new Random(11).nextBytes(random);
-      Path tone = dir.resolve("tone.m4a");
-      Path still = dir.resolve("still.png");
-      assertThat(
-              TOOLS
-                  .ffmpeg(
-                      List.of("-f", "lavfi", "-i", "sine", "-t", "6", tone.toString()),
-                      Duration.ofMinutes(1))
-                  .ok())
-          .isTrue();
-      assertThat(
-              TOOLS
-                  .ffmpeg(
-                      List.of(
-                          "-f",
-                          "lavfi",
-                          "-i",
-                          "testsrc2=size=640x360",
-                          "-frames:v",
-                          "1",
-                          still.toString()),
-                      Duration.ofMinutes(1))
-                  .ok())
-          .isTrue();
+      Path tone = SampleMedia.tone(dir.resolve("tone.m4a"), 6);
+      Path still = SampleMedia.still(dir.resolve("still.png"));
       Map<String, byte[]> badMedia = new TreeMap<>();
       badMedia.put("bad-zero", new byte[0]);
       badMedia.put("bad-random", random);

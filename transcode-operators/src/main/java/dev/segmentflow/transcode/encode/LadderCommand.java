@@ -71,20 +71,9 @@ public final class LadderCommand {
       if (r.hasAudio()) {
         a.addAll(List.of("-map", "0:a:0"));
       }
-      a.addAll(videoEncoder(r, path, x264Preset, gopFrames));
+      a.addAll(videoEncoder(r, path, x264Preset, gopFrames, "expr:eq(n,0)"));
       if (r.hasAudio()) {
-        a.addAll(
-            List.of(
-                "-c:a",
-                "aac",
-                "-b:a",
-                r.audioKbps() + "k",
-                "-ac",
-                "2",
-                "-ar",
-                "48000",
-                "-flags:a",
-                "+bitexact+global_header"));
+        a.addAll(audioEncoder(r));
       }
       a.addAll(
           List.of(
@@ -143,8 +132,31 @@ public final class LadderCommand {
     return g.toString();
   }
 
-  private static List<String> videoEncoder(
-      PlannedRendition r, EncoderPath path, String x264Preset, int gopFrames) {
+  /** AAC-LC stereo at 48 kHz, as every rung's CODECS string (mp4a.40.2) says. */
+  public static List<String> audioEncoder(PlannedRendition r) {
+    return List.of(
+        "-c:a",
+        "aac",
+        "-b:a",
+        r.audioKbps() + "k",
+        "-ac",
+        "2",
+        "-ar",
+        "48000",
+        "-flags:a",
+        "+bitexact+global_header");
+  }
+
+  /**
+   * The video encoder of one rung: capped VBR at the planned rates, a GOP in frames, and keyframes
+   * forced where {@code forceKeyFrames} says (a segment's first frame, for the per-segment ladder).
+   */
+  public static List<String> videoEncoder(
+      PlannedRendition r,
+      EncoderPath path,
+      String x264Preset,
+      int gopFrames,
+      String forceKeyFrames) {
     List<String> a = new ArrayList<>();
     if (path == EncoderPath.NVENC) {
       a.addAll(List.of("-c:v", "h264_nvenc", "-preset", "p4", "-rc", "vbr", "-forced-idr", "1"));
@@ -164,7 +176,7 @@ public final class LadderCommand {
             "-g",
             Integer.toString(gopFrames),
             "-force_key_frames",
-            "expr:eq(n,0)",
+            forceKeyFrames,
             "-flags:v",
             "+bitexact+global_header"));
     return a;

@@ -148,7 +148,14 @@ public final class SegmentTranscoder {
     List<Output> out = new ArrayList<>();
     for (LadderCommand.Outputs o : outputs) {
       double duration = verify(o.ts(), sourceFrames, seg);
-      Mp4Fragments.Split split = Mp4Fragments.split(read(o.mp4()));
+      Mp4Fragments.Split split;
+      try {
+        split = Mp4Fragments.split(read(o.mp4()));
+      } catch (IllegalArgumentException e) {
+        // a broken fMP4 is this input's fault, not a transient one: no retry
+        throw new MediaRejected(
+            ReasonCode.UNDECODABLE_MEDIA, o.mp4().getFileName() + ": " + e.getMessage());
+      }
       String video =
           Mp4Fragments.avcCodec(split.init())
               .orElseThrow(

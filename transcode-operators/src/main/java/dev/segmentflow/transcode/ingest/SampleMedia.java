@@ -56,9 +56,36 @@ public final class SampleMedia {
       args.addAll(List.of("-c:a", "aac", "-b:a", "128k"));
     }
     args.add(out.toString());
-    ChildRun.Result r = FfmpegTools.bundled().ffmpeg(args, Duration.ofMinutes(2));
+    return make(out, args);
+  }
+
+  /** Audio without video (a 440 Hz tone, AAC): input the transcoder must refuse. */
+  public static Path tone(Path out, double seconds) {
+    return make(
+        out,
+        List.of(
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440",
+            "-t",
+            String.format(Locale.ROOT, "%.3f", seconds),
+            "-c:a",
+            "aac",
+            out.toString()));
+  }
+
+  /** One still picture (PNG): a "video" stream that is not a video. */
+  public static Path still(Path out) {
+    return make(
+        out,
+        List.of("-f", "lavfi", "-i", "testsrc2=size=320x240", "-frames:v", "1", out.toString()));
+  }
+
+  private static Path make(Path out, List<String> args) {
+    ChildRun.Result r = FfmpegTools.bundled().ffmpeg(args, Duration.ofMinutes(1));
     if (!r.ok()) {
-      throw new IllegalStateException("could not make the synthetic clip: " + r.lastError());
+      throw new IllegalStateException("could not make " + out + ": " + r.lastError());
     }
     return out;
   }

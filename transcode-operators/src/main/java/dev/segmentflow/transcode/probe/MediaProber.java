@@ -33,20 +33,13 @@ public final class MediaProber {
       throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "empty file");
     }
     ChildRun.Result r =
-        tools.ffprobe(
+        ffprobe(
             List.of(
                 "-print_format",
                 "json",
                 "-show_format",
                 "-show_streams",
-                file.toAbsolutePath().toString()),
-            timeout);
-    if (r.timedOut()) {
-      throw new MediaRejected(ReasonCode.TIMEOUT, "ffprobe ran past " + timeout.toSeconds() + " s");
-    }
-    if (r.exitCode() != 0) {
-      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "ffprobe: " + r.lastError());
-    }
+                file.toAbsolutePath().toString()));
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(r.stdout());
@@ -136,7 +129,7 @@ public final class MediaProber {
   /** The first video stream's packets in file order, from packet headers only. */
   public List<Packet> videoPackets(Path file) throws MediaRejected {
     ChildRun.Result r =
-        tools.ffprobe(
+        ffprobe(
             List.of(
                 "-select_streams",
                 "v:0",
@@ -144,14 +137,7 @@ public final class MediaProber {
                 "packet=pts_time,flags",
                 "-of",
                 "csv=p=0",
-                file.toAbsolutePath().toString()),
-            timeout);
-    if (r.timedOut()) {
-      throw new MediaRejected(ReasonCode.TIMEOUT, "ffprobe ran past " + timeout.toSeconds() + " s");
-    }
-    if (r.exitCode() != 0) {
-      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "ffprobe: " + r.lastError());
-    }
+                file.toAbsolutePath().toString()));
     List<Packet> out = new ArrayList<>();
     for (String line : r.stdout().split("\n")) {
       String[] f = line.strip().split(",");
@@ -161,6 +147,18 @@ public final class MediaProber {
       out.add(new Packet(Double.parseDouble(f[0]), f[1].contains("K")));
     }
     return out;
+  }
+
+  /** ffprobe that either succeeded or says why the input is not usable. */
+  private ChildRun.Result ffprobe(List<String> args) throws MediaRejected {
+    ChildRun.Result r = tools.ffprobe(args, timeout);
+    if (r.timedOut()) {
+      throw new MediaRejected(ReasonCode.TIMEOUT, "ffprobe ran past " + timeout.toSeconds() + " s");
+    }
+    if (r.exitCode() != 0) {
+      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "ffprobe: " + r.lastError());
+    }
+    return r;
   }
 
   private static long size(Path file) throws MediaRejected {

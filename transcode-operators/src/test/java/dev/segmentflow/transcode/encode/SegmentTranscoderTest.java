@@ -210,38 +210,8 @@ class SegmentTranscoderTest {
     byte[] real = Files.readAllBytes(split.pieces().get(0).file());
     byte[] random = new byte[200_000];
     new Random(7).nextBytes(random);
-    Path audioOnly = dir.resolve("tone.m4a");
-    assertThat(
-            TOOLS
-                .ffmpeg(
-                    List.of(
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "sine=frequency=440",
-                        "-t",
-                        "3",
-                        "-c:a",
-                        "aac",
-                        audioOnly.toString()),
-                    Duration.ofMinutes(1))
-                .ok())
-        .isTrue();
-    Path image = dir.resolve("still.png");
-    assertThat(
-            TOOLS
-                .ffmpeg(
-                    List.of(
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "testsrc2=size=320x240",
-                        "-frames:v",
-                        "1",
-                        image.toString()),
-                    Duration.ofMinutes(1))
-                .ok())
-        .isTrue();
+    Path audioOnly = SampleMedia.tone(dir.resolve("tone.m4a"), 3);
+    Path image = SampleMedia.still(dir.resolve("still.png"));
 
     var cases = new java.util.LinkedHashMap<String, Path>();
     cases.put("zero bytes", write("empty.mkv", new byte[0]));
