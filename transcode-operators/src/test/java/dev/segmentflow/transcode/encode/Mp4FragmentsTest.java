@@ -1,0 +1,49 @@
+package dev.segmentflow.transcode.encode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class Mp4FragmentsTest {
+  private static byte[] box(String type, byte[] payload) {
+    ByteBuffer b = ByteBuffer.allocate(8 + payload.length);
+    b.putInt(8 + payload.length).put(type.getBytes(StandardCharsets.ISO_8859_1)).put(payload);
+    return b.array();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void splitsInitFromMediaAndReadsTheCodecString() {
+    // avcC: version 1, profile 0x64 (High), compatibility 0x00, level 0x1f (3.1)
+    byte[] avcC = box("avcC", new byte[] {1, 0x64, 0x00, 0x1f, (byte) 0xff});
+    byte[] init = concat(box("ftyp", new byte[8]), box("moov", avcC));
+    byte[] media = concat(box("moof", new byte[16]), box("mdat", new byte[32]));
+    Mp4Fragments.Split s = Mp4Fragments.split(concat(init, media));
+    assertThat(s.init()).isEqualTo(init);
+    assertThat(s.media()).isEqualTo(media);
+    assertThat(Mp4Fragments.avcCodec(s.init())).hasValue("avc1.64001f");
+  }
+
+  @Test
+  void refusesFilesThatAreNotFragmented() {
+    byte[] plain =
+        concat(box("ftyp", new byte[8]), box("moov", new byte[8]), box("mdat", new byte[8]));
+    assertThatThrownBy(() -> Mp4Fragments.split(plain)).hasMessageContaining("no media fragment");
+    byte[] noMoov = concat(box("ftyp", new byte[8]), box("moof", new byte[8]));
+    assertThatThrownBy(() -> Mp4Fragments.split(noMoov)).hasMessageContaining("before moov");
+    byte[] truncated = java.util.Arrays.copyOf(plain, 20);
+    assertThatThrownBy(() -> Mp4Fragments.split(truncated))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
