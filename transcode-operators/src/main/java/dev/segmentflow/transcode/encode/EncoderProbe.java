@@ -73,25 +73,19 @@ public final class EncoderProbe {
       if (!made.ok()) {
         return "could not make the probe clip: " + made.lastError();
       }
-      ChildRun.Result r =
-          tools.ffmpeg(
-              List.of(
-                  "-hwaccel",
-                  "cuda",
-                  "-hwaccel_output_format",
-                  "cuda",
-                  "-c:v",
-                  "h264_cuvid",
-                  "-i",
-                  clip.toString(),
-                  "-vf",
-                  "scale_cuda=128:72:format=yuv420p,hwdownload,format=yuv420p",
-                  "-c:v",
-                  "libx264",
-                  "-f",
-                  "null",
-                  "-"),
-              TIMEOUT);
+      List<String> args = new java.util.ArrayList<>(LadderCommand.cudaDecode("h264_cuvid"));
+      args.addAll(
+          List.of(
+              "-i",
+              clip.toString(),
+              "-vf",
+              "scale_cuda=128:72:format=yuv420p,hwdownload,format=yuv420p",
+              "-c:v",
+              "libx264",
+              "-f",
+              "null",
+              "-"));
+      ChildRun.Result r = tools.ffmpeg(args, TIMEOUT);
       return r.ok() ? "ok" : r.lastError();
     } finally {
       try {

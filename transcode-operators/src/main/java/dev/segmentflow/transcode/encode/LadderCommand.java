@@ -52,14 +52,7 @@ public final class LadderCommand {
     boolean gpuDecode = path == EncoderPath.NVDEC_X264 && CUVID_DECODERS.containsKey(sourceCodec);
     List<String> a = new ArrayList<>();
     if (gpuDecode) {
-      a.addAll(
-          List.of(
-              "-hwaccel",
-              "cuda",
-              "-hwaccel_output_format",
-              "cuda",
-              "-c:v",
-              CUVID_DECODERS.get(sourceCodec)));
+      a.addAll(cudaDecode(CUVID_DECODERS.get(sourceCodec)));
     }
     a.addAll(List.of("-copyts", "-i", source.toString()));
     a.add("-filter_complex");
@@ -92,6 +85,11 @@ public final class LadderCommand {
                   + o.mp4()));
     }
     return a;
+  }
+
+  /** Input options that decode with NVDEC and keep the frames in GPU memory for scale_cuda. */
+  static List<String> cudaDecode(String cuvidDecoder) {
+    return List.of("-hwaccel", "cuda", "-hwaccel_output_format", "cuda", "-c:v", cuvidDecoder);
   }
 
   /** The name recorded per rendition for what encoded it. */
