@@ -204,7 +204,14 @@ public final class TranscodeJob {
       for (Packaging p : Packaging.values()) {
         out.collect(
             PlaylistEntry.failed(
-                seg.assetId(), r.name(), p, seg.sequence(), seg.live(), seg.lastSegment()));
+                seg.assetId(),
+                r.name(),
+                p,
+                seg.sequence(),
+                seg.live(),
+                seg.lastSegment(),
+                PlaylistEntry.capturedAt(
+                    seg.live(), seg.ingestedAtMillis(), seg.durationSeconds())));
       }
     }
   }

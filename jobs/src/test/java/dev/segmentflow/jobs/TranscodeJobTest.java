@@ -39,6 +39,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.configuration.Configuration;
@@ -93,6 +94,8 @@ class TranscodeJobTest {
     Map<String, String> expectedReasons = new TreeMap<>();
     List<SourceSegment> vtest;
     List<SourceSegment> synthetic;
+    List<SourceSegment> live;
+    long liveStart = 1_763_700_000_000L;
     try (OriginStore store = OriginStore.open(storeConfig)) {
       SourceIngest ingest =
           new SourceIngest(
@@ -105,7 +108,18 @@ class TranscodeJobTest {
               SampleMedia.realFootage(), "vtest", false, 6, dir.resolve("v"), e -> {}, s -> {});
       Path clip = SampleMedia.synthetic(dir.resolve("clip.mp4"), 18, 640, 360, 24, true);
       synthetic = ingest.ingest(clip, "synthetic", false, 6, dir.resolve("s"), e -> {}, s -> {});
+      // a live asset on a simulated clock: each segment is published when its end is captured
+      AtomicLong liveClock = new AtomicLong(liveStart);
+      SourceIngest liveIngest =
+          new SourceIngest(
+              new SourceSplitter(TOOLS, Duration.ofMinutes(5)),
+              store,
+              liveClock::get,
+              t -> liveClock.accumulateAndGet(t, Math::max));
+      Path liveClip = SampleMedia.synthetic(dir.resolve("live.mp4"), 24, 320, 240, 25, true);
+      live = liveIngest.ingest(liveClip, "live", true, 6, dir.resolve("l"), e -> {}, s -> {});
       vtest.forEach(e -> sent.add(Json.string(e)));
+      live.forEach(e -> sent.add(Json.string(e)));
       // a replay of the whole synthetic asset: playlists and tables must not grow from it
       for (int round = 0; round < 2; round++) {
         synthetic.forEach(e -> sent.add(Json.string(e)));
@@ -161,7 +175,8 @@ class TranscodeJobTest {
                     "preset", "ultrafast",
                     "quality-every", "4",
                     "timeout-seconds", "120",
-                    "retry-backoff-ms", "200")));
+                    "retry-backoff-ms", "200",
+                    "live-window-seconds", "12")));
     TranscodeJob.build(
         env,
         env.fromSource(
@@ -192,9 +207,9 @@ class TranscodeJobTest {
     assertThat(clickHouse.query("SELECT count() FROM transcode_test.dead_letters FINAL").strip())
         .isEqualTo(String.valueOf(expectedReasons.size()));
 
-    // Renditions: vtest (768x576) gets 480p/360p/240p, the synthetic 640x360 clip 360p/240p;
-    // each in TS and fMP4; the damaged synthetic segment none.
-    int expected = vtest.size() * 3 * 2 + (synthetic.size() - 1) * 2 * 2;
+    // Renditions: vtest (768x576) gets 480p/360p/240p, the synthetic 640x360 clip 360p/240p, the
+    // 320x240 live clip 240p; each in TS and fMP4; the damaged synthetic segment none.
+    int expected = vtest.size() * 3 * 2 + (synthetic.size() - 1) * 2 * 2 + live.size() * 2;
     Set<String> ids = new HashSet<>();
     for (byte[] v : PopularityJobRestoreTest.readCommitted(kafka, RENDERED)) {
       ids.add(Json.MAPPER.readValue(v, RenderedSegment.class).renderedId());
@@ -207,7 +222,7 @@ class TranscodeJobTest {
                 .query(
                     "SELECT countIf(psnr > 20 AND ssim > 0.5), uniqExact(encoder) FROM transcode_test.renditions FINAL WHERE sequence % 4 = 0")
                 .strip())
-        .isEqualTo((vtest.size() / 4 + 1) * 6 + 2 * 2 + "\t1");
+        .isEqualTo((vtest.size() / 4 + 1) * 6 + 2 * 2 + 2 + "\t1");
 
     try (OriginStore store = OriginStore.open(storeConfig)) {
       for (String asset : List.of("vtest", "synthetic")) {
@@ -228,6 +243,76 @@ class TranscodeJobTest {
       assertThat(synth.lines().filter(l -> !l.startsWith("#")).toList())
           .containsExactly("000000.ts", "000002.ts");
       assertThat(synth).contains("#EXT-X-DISCONTINUITY");
+
+      // Live: the window has moved past segment 0 and the stream has ended; the archive still
+      // holds segment 0, and a replay of its first 10 s plays segments 0 and 1 in full.
+      assertThat(live).hasSize(4);
+      for (String media : List.of("live/240p/index.m3u8", "live/240p/index-fmp4.m3u8")) {
+        String m = new String(store.read(media), StandardCharsets.UTF_8);
+        assertThat(PlaylistRules.media(m)).as(media).isEmpty();
+        assertThat(m)
+            .as(media)
+            .contains("#EXT-X-MEDIA-SEQUENCE:1\n")
+            .contains("#EXT-X-PROGRAM-DATE-TIME:2025-11-21T04:40:06.000Z")
+            .doesNotContain("PLAYLIST-TYPE")
+            .endsWith("#EXT-X-ENDLIST\n");
+      }
+      int cli =
+          new picocli.CommandLine(new dev.segmentflow.jobs.cli.SegmentflowCli())
+              .execute(
+                  "replay-manifest",
+                  "--asset",
+                  "live",
+                  "--from",
+                  java.time.Instant.ofEpochMilli(liveStart + 1_000).toString(),
+                  "--to",
+                  java.time.Instant.ofEpochMilli(liveStart + 11_000).toString(),
+                  "--origin",
+                  storeConfig.baseUri(),
+                  "--s3-endpoint",
+                  s3.endpoint(),
+                  "--s3-access-key",
+                  S3Server.ACCESS_KEY,
+                  "--s3-secret-key",
+                  S3Server.SECRET_KEY);
+      assertThat(cli).isZero();
+      Path liveLocal = dir.resolve("live-download");
+      for (String key : store.list("live")) {
+        Path to = liveLocal.resolve(key);
+        Files.createDirectories(to.getParent());
+        store.download(key, to);
+      }
+      long replayFrames =
+          Math.round((live.get(0).durationSeconds() + live.get(1).durationSeconds()) * 25);
+      for (String master :
+          List.of("replay-1763700001-1763700011.m3u8", "replay-1763700001-1763700011-fmp4.m3u8")) {
+        String text = Files.readString(liveLocal.resolve("live/" + master));
+        assertThat(PlaylistRules.master(text)).as(master).isEmpty();
+        String variant = text.lines().filter(l -> !l.startsWith("#")).findFirst().orElseThrow();
+        String media = Files.readString(liveLocal.resolve("live/" + variant));
+        assertThat(PlaylistRules.media(media)).as(variant).isEmpty();
+        assertThat(media.lines().filter(l -> !l.startsWith("#")).toList())
+            .as(variant)
+            .containsExactly(
+                "000000." + (master.contains("fmp4") ? "m4s" : "ts"),
+                "000001." + (master.contains("fmp4") ? "m4s" : "ts"));
+        ChildRun.Result r =
+            TOOLS.ffmpeg(
+                List.of(
+                    "-i",
+                    liveLocal.resolve("live/" + master).toString(),
+                    "-map",
+                    "0:v:0",
+                    "-f",
+                    "framemd5",
+                    "-"),
+                Duration.ofMinutes(2));
+        assertThat(r.ok()).as(master).isTrue();
+        assertThat(r.stderr().strip()).as(master + " decode errors").isEmpty();
+        assertThat(r.stdout().lines().filter(l -> !l.startsWith("#")).count())
+            .as(master)
+            .isEqualTo(replayFrames);
+      }
 
       // The real footage plays end to end from what the job stored: every rendition, both
       // packagings, every one of the source's frames, no decoder complaint.

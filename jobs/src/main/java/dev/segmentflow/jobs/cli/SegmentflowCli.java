@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       InfraCommand.class,
       IngestCommand.class,
+      ReplayManifestCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,5 +1,6 @@
 package dev.segmentflow.transcode.flink;
 
+import dev.segmentflow.transcode.hls.ArchiveIndex;
 import dev.segmentflow.transcode.hls.HlsPaths;
 import dev.segmentflow.transcode.hls.MediaPlaylist;
 import dev.segmentflow.transcode.hls.PlaylistEntry;
@@ -27,6 +28,7 @@ public final class MediaPlaylistWriter
   private transient MapState<Integer, PlaylistEntry> entries;
   private transient ValueState<String> published;
   private transient ValueState<Integer> prunedBelow;
+  private transient ValueState<Integer> targetDuration;
 
   public MediaPlaylistWriter(OriginStore.Config storeConfig, double liveWindowSeconds) {
     this.storeConfig = storeConfig;
@@ -42,6 +44,8 @@ public final class MediaPlaylistWriter
     published = getRuntimeContext().getState(new ValueStateDescriptor<>("published", String.class));
     prunedBelow =
         getRuntimeContext().getState(new ValueStateDescriptor<>("pruned-below", Integer.class));
+    targetDuration =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("target-duration", Integer.class));
   }
 
   @Override
@@ -52,13 +56,20 @@ public final class MediaPlaylistWriter
       return; // a live segment older than the window already published
     }
     entries.put(e.sequence(), e);
+    if (e.live()) {
+      // Live segments leave the window; the archive keeps them for replay manifests.
+      ArchiveIndex.record(store, e);
+    }
     List<PlaylistEntry> all = new ArrayList<>();
     entries.values().forEach(all::add);
+    Integer pinned = targetDuration.value();
     MediaPlaylist.Rendered r =
-        MediaPlaylist.render(all, liveWindowSeconds, floor == null ? 0 : floor);
+        MediaPlaylist.render(
+            all, liveWindowSeconds, floor == null ? 0 : floor, pinned == null ? 1 : pinned);
     if (r.text().isEmpty() || r.text().equals(published.value())) {
       return;
     }
+    targetDuration.update(r.targetDuration());
     store.put(
         HlsPaths.mediaPlaylist(e.assetId(), e.rendition(), e.packaging()),
         r.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  *   asset/720p/index-fmp4.m3u8        media playlist, fMP4
  *   asset/720p/000003.ts | .m4s       segment 3 of the rendition
  *   asset/720p/init.mp4               fMP4 init segment (EXT-X-MAP)
+ *   asset/archive/720p/ts-000001.json live archive index, sequences 100..199 (fmp4-… for fMP4)
+ *   asset/replay-FROM-TO.m3u8         replay master for a time range of a live asset (-fmp4 too)
+ *   asset/720p/replay-FROM-TO.m3u8    its media playlist (FROM, TO: epoch seconds)
  * </pre>
  */
 public final class HlsPaths {
@@ -56,6 +59,45 @@ public final class HlsPaths {
 
   public static String init(String asset, String rendition) {
     return name(asset) + "/" + name(rendition) + "/init.mp4";
+  }
+
+  /** The folder holding an asset's live archive index. */
+  public static String archive(String asset) {
+    return name(asset) + "/archive";
+  }
+
+  public static String archiveChunk(String asset, String rendition, Packaging p, int chunk) {
+    return archive(asset)
+        + "/"
+        + name(rendition)
+        + "/"
+        + packagingName(p)
+        + "-"
+        + seq(chunk)
+        + ".json";
+  }
+
+  /** The name of a replay of [from, to), both in epoch seconds. */
+  public static String replayName(long fromEpochSecond, long toEpochSecond) {
+    return "replay-" + fromEpochSecond + "-" + toEpochSecond;
+  }
+
+  public static String replayMaster(String asset, String replay, Packaging p) {
+    return name(asset) + "/" + replay + (p == Packaging.TS ? ".m3u8" : "-fmp4.m3u8");
+  }
+
+  /** A replay media playlist's name relative to its master: it sits beside the segments. */
+  public static String replayMediaPlaylistName(String rendition, String replay, Packaging p) {
+    return name(rendition) + "/" + replay + (p == Packaging.TS ? ".m3u8" : "-fmp4.m3u8");
+  }
+
+  public static String replayMediaPlaylist(
+      String asset, String rendition, String replay, Packaging p) {
+    return name(asset) + "/" + replayMediaPlaylistName(rendition, replay, p);
+  }
+
+  private static String packagingName(Packaging p) {
+    return p == Packaging.TS ? "ts" : "fmp4";
   }
 
   private static String seq(int sequence) {

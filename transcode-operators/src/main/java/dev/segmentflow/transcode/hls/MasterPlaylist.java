@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The master playlist of one asset and packaging: a variant per rendition with its peak (BANDWIDTH)
@@ -14,6 +15,14 @@ public final class MasterPlaylist {
   private MasterPlaylist() {}
 
   public static String render(Collection<MediaPlaylist.Summary> renditions) {
+    return render(renditions, s -> HlsPaths.mediaPlaylistName(s.rendition(), s.packaging()));
+  }
+
+  /**
+   * @param uri each variant's media playlist, relative to the master
+   */
+  public static String render(
+      Collection<MediaPlaylist.Summary> renditions, Function<MediaPlaylist.Summary, String> uri) {
     List<MediaPlaylist.Summary> sorted = new ArrayList<>(renditions);
     sorted.sort(
         Comparator.comparingLong(MediaPlaylist.Summary::peakBitsPerSecond)
@@ -35,7 +44,7 @@ public final class MasterPlaylist {
               s.height(),
               s.codecs(),
               s.frameRate()));
-      b.append(HlsPaths.mediaPlaylistName(s.rendition(), s.packaging())).append('\n');
+      b.append(uri.apply(s)).append('\n');
     }
     return b.toString();
   }

@@ -1,6 +1,9 @@
 package dev.segmentflow.transcode.hls;
 
 import dev.segmentflow.schemas.events.Packaging;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -29,8 +32,11 @@ public final class MediaPlaylist {
       int segments,
       boolean complete) {}
 
-  /** The text, its summary, and the first sequence it shows (live windows move). */
-  public record Rendered(String text, Summary summary, int firstShown) {}
+  /**
+   * The text, its summary, the first sequence it shows (live windows move) and its target duration
+   * (a live writer pins it: RFC 8216 forbids changing it within a playlist).
+   */
+  public record Rendered(String text, Summary summary, int firstShown, int targetDuration) {}
 
   private MediaPlaylist() {}
 
@@ -42,6 +48,18 @@ public final class MediaPlaylist {
    */
   public static Rendered render(
       Collection<PlaylistEntry> entries, double liveWindowSeconds, int firstSequence) {
+    return render(entries, liveWindowSeconds, firstSequence, 1);
+  }
+
+  /**
+   * @param minTargetDuration the target duration already announced: a live window that has lost its
+   *     longest segment keeps it rather than shrinking
+   */
+  public static Rendered render(
+      Collection<PlaylistEntry> entries,
+      double liveWindowSeconds,
+      int firstSequence,
+      int minTargetDuration) {
     TreeMap<Integer, PlaylistEntry> bySeq = new TreeMap<>();
     for (PlaylistEntry e : entries) {
       bySeq.put(e.sequence(), e);
@@ -57,12 +75,14 @@ public final class MediaPlaylist {
     }
     List<PlaylistEntry> playable = run.stream().filter(e -> !e.failed()).toList();
     if (playable.isEmpty()) {
-      return new Rendered("", null, firstSequence);
+      return new Rendered("", null, firstSequence, minTargetDuration);
     }
     PlaylistEntry first = playable.get(0);
     boolean live = first.live();
-    boolean complete = !live && !run.isEmpty() && run.get(run.size() - 1).lastSegment();
-    int targetDuration = 1;
+    // A VOD playlist is complete with its last segment; a live one has then ended: EXT-X-ENDLIST
+    // in both cases tells players to stop reloading.
+    boolean complete = !run.isEmpty() && run.get(run.size() - 1).lastSegment();
+    int targetDuration = Math.max(1, minTargetDuration);
     for (PlaylistEntry e : playable) {
       targetDuration = Math.max(targetDuration, (int) Math.round(rounded(e.durationSeconds())));
     }
@@ -97,6 +117,7 @@ public final class MediaPlaylist {
       b.append("#EXT-X-MAP:URI=\"init.mp4\"\n");
     }
     boolean gap = false;
+    PlaylistEntry anchor = firstPlayable(shown);
     long bits = 0;
     double seconds = 0;
     long peak = 0;
@@ -107,8 +128,14 @@ public final class MediaPlaylist {
       }
       if (gap) {
         b.append("#EXT-X-DISCONTINUITY\n");
-        gap = false;
       }
+      // The wall-clock anchor goes on the first segment and again after every hole.
+      if (e.capturedAtMillis() > 0 && (gap || e == anchor)) {
+        b.append("#EXT-X-PROGRAM-DATE-TIME:")
+            .append(PROGRAM_DATE_TIME.format(Instant.ofEpochMilli(e.capturedAtMillis())))
+            .append('\n');
+      }
+      gap = false;
       b.append(String.format(Locale.ROOT, "#EXTINF:%.3f,\n", rounded(e.durationSeconds())));
       b.append(HlsPaths.segmentName(e.sequence(), packaging)).append('\n');
     }
@@ -134,8 +161,21 @@ public final class MediaPlaylist {
             Math.round(bits / seconds),
             playable.size(),
             complete);
-    return new Rendered(b.toString(), s, shown.get(0).sequence());
+    return new Rendered(b.toString(), s, shown.get(0).sequence(), targetDuration);
   }
+
+  private static PlaylistEntry firstPlayable(List<PlaylistEntry> shown) {
+    for (PlaylistEntry e : shown) {
+      if (!e.failed()) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** ISO 8601 with milliseconds and zone, as EXT-X-PROGRAM-DATE-TIME wants. */
+  static final DateTimeFormatter PROGRAM_DATE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
 
   /** EXTINF is written with three decimals; the target duration is judged on that same value. */
   static double rounded(double seconds) {

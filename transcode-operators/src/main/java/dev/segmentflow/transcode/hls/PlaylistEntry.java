@@ -7,6 +7,8 @@ import java.io.Serializable;
 /**
  * One segment as a media playlist sees it. A failed entry stands for a source segment that went to
  * the dead-letter topic: the playlist skips it with a discontinuity instead of waiting forever.
+ * {@code capturedAtMillis} is the wall-clock time the segment's first frame was captured (live
+ * only; 0 when unknown): it becomes EXT-X-PROGRAM-DATE-TIME and is what replay ranges select on.
  */
 public record PlaylistEntry(
     String assetId,
@@ -21,7 +23,8 @@ public record PlaylistEntry(
     String codecs,
     boolean live,
     boolean lastSegment,
-    boolean failed)
+    boolean failed,
+    long capturedAtMillis)
     implements Serializable {
 
   public static PlaylistEntry of(RenderedSegment r) {
@@ -38,7 +41,18 @@ public record PlaylistEntry(
         r.codecs(),
         r.live(),
         r.lastSegment(),
-        false);
+        false,
+        capturedAt(r.live(), r.sourceIngestedAtMillis(), r.durationSeconds()));
+  }
+
+  /**
+   * A live segment is published when its last frame has been captured, so its first frame was
+   * captured one duration earlier.
+   */
+  public static long capturedAt(boolean live, long publishedAtMillis, double durationSeconds) {
+    return live && publishedAtMillis > 0
+        ? publishedAtMillis - Math.round(durationSeconds * 1000)
+        : 0;
   }
 
   public static PlaylistEntry failed(
@@ -47,9 +61,42 @@ public record PlaylistEntry(
       Packaging packaging,
       int sequence,
       boolean live,
-      boolean lastSegment) {
+      boolean lastSegment,
+      long capturedAtMillis) {
     return new PlaylistEntry(
-        assetId, rendition, packaging, sequence, 0, 0, 0, 0, 0, "", live, lastSegment, true);
+        assetId,
+        rendition,
+        packaging,
+        sequence,
+        0,
+        0,
+        0,
+        0,
+        0,
+        "",
+        live,
+        lastSegment,
+        true,
+        capturedAtMillis);
+  }
+
+  /** The same segment as a finished (VOD) playlist shows it. */
+  public PlaylistEntry asVod(boolean last) {
+    return new PlaylistEntry(
+        assetId,
+        rendition,
+        packaging,
+        sequence,
+        durationSeconds,
+        bytes,
+        width,
+        height,
+        frameRate,
+        codecs,
+        false,
+        last,
+        failed,
+        capturedAtMillis);
   }
 
   /** The key of the media playlist this entry belongs to. */

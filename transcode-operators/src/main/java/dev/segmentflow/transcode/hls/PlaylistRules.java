@@ -62,6 +62,14 @@ public final class PlaylistRules {
           bad.add("EXT-X-MAP without a quoted URI");
         }
       }
+      if (l.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
+        try {
+          // RFC 8216 4.3.2.6: ISO 8601 with a time zone
+          java.time.OffsetDateTime.parse(l.substring("#EXT-X-PROGRAM-DATE-TIME:".length()));
+        } catch (java.time.format.DateTimeParseException e) {
+          bad.add("EXT-X-PROGRAM-DATE-TIME is not an ISO 8601 date-time with zone: " + l);
+        }
+      }
       if (l.equals("#EXT-X-PLAYLIST-TYPE:VOD")) {
         vod = true;
       }

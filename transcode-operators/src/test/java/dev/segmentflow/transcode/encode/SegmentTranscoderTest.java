@@ -187,7 +187,8 @@ class SegmentTranscoderTest {
         o.codecs(),
         false,
         seg.lastSegment(),
-        false);
+        false,
+        0);
   }
 
   record Decoded(int frames, String errors) {}

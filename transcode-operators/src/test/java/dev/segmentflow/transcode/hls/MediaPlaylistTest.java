@@ -10,12 +10,38 @@ import org.junit.jupiter.api.Test;
 class MediaPlaylistTest {
   private static PlaylistEntry seg(int seq, double d, long bytes, boolean last, Packaging p) {
     return new PlaylistEntry(
-        "a1", "360p", p, seq, d, bytes, 640, 360, 24, "avc1.4d401e,mp4a.40.2", false, last, false);
+        "a1",
+        "360p",
+        p,
+        seq,
+        d,
+        bytes,
+        640,
+        360,
+        24,
+        "avc1.4d401e,mp4a.40.2",
+        false,
+        last,
+        false,
+        0);
   }
 
   private static PlaylistEntry live(int seq, double d) {
     return new PlaylistEntry(
-        "a1", "360p", Packaging.TS, seq, d, 1000, 640, 360, 24, "avc1.4d401e", true, false, false);
+        "a1",
+        "360p",
+        Packaging.TS,
+        seq,
+        d,
+        1000,
+        640,
+        360,
+        24,
+        "avc1.4d401e",
+        true,
+        false,
+        false,
+        0);
   }
 
   private static List<String> uris(String text) {
@@ -61,7 +87,7 @@ class MediaPlaylistTest {
         MediaPlaylist.render(
             List.of(
                 seg(0, 6, 10, false, Packaging.TS),
-                PlaylistEntry.failed("a1", "360p", Packaging.TS, 1, false, false),
+                PlaylistEntry.failed("a1", "360p", Packaging.TS, 1, false, false, 0),
                 seg(2, 4, 10, true, Packaging.TS)),
             30,
             0);
@@ -111,6 +137,97 @@ class MediaPlaylistTest {
 
     var wide = MediaPlaylist.render(entries, 30, 0);
     assertThat(uris(wide.text())).hasSize(5);
+  }
+
+  @Test
+  void aLiveStreamThatEndedSaysSoWithEndlist() {
+    var entries = new ArrayList<PlaylistEntry>();
+    for (int i = 0; i < 5; i++) {
+      entries.add(live(i, 6));
+    }
+    assertThat(MediaPlaylist.render(entries, 18, 0).text()).doesNotContain("ENDLIST");
+    entries.add(
+        new PlaylistEntry(
+            "a1",
+            "360p",
+            Packaging.TS,
+            5,
+            6,
+            1000,
+            640,
+            360,
+            24,
+            "avc1.4d401e",
+            true,
+            true,
+            false,
+            0));
+    var r = MediaPlaylist.render(entries, 18, 0);
+    assertThat(r.text()).endsWith("000005.ts\n#EXT-X-ENDLIST\n").doesNotContain("PLAYLIST-TYPE");
+    assertThat(uris(r.text())).containsExactly("000003.ts", "000004.ts", "000005.ts");
+    assertThat(PlaylistRules.media(r.text())).isEmpty();
+  }
+
+  @Test
+  void liveTargetDurationNeverShrinksWhenItsLongestSegmentLeavesTheWindow() {
+    var entries = new ArrayList<PlaylistEntry>();
+    entries.add(live(0, 8.4));
+    for (int i = 1; i < 10; i++) {
+      entries.add(live(i, 6));
+    }
+    var first = MediaPlaylist.render(entries.subList(0, 2), 10, 0);
+    assertThat(first.targetDuration()).isEqualTo(8);
+    // the 8.4 s segment has left the window; unpinned, the target would drop to 6
+    assertThat(MediaPlaylist.render(entries, 10, 0).text()).contains("#EXT-X-TARGETDURATION:8");
+    // what the live writer keeps once the window has moved past sequence 5
+    var pinned = MediaPlaylist.render(entries.subList(5, 10), 10, 5, first.targetDuration());
+    assertThat(pinned.text()).contains("#EXT-X-TARGETDURATION:8");
+    assertThat(pinned.targetDuration()).isEqualTo(8);
+    assertThat(MediaPlaylist.render(entries.subList(5, 10), 10, 5).text())
+        .contains("#EXT-X-TARGETDURATION:6");
+  }
+
+  @Test
+  void capturedSegmentsCarryProgramDateTimeAtTheStartAndAfterEachHole() {
+    long t0 = 1_763_700_000_000L;
+    var entries = new ArrayList<PlaylistEntry>();
+    for (int i = 0; i < 4; i++) {
+      PlaylistEntry e = live(i, 6);
+      entries.add(
+          i == 2
+              ? PlaylistEntry.failed("a1", "360p", Packaging.TS, 2, true, false, t0 + 12_000)
+              : withCapture(e, t0 + i * 6_000L));
+    }
+    var r = MediaPlaylist.render(entries, 60, 0);
+    assertThat(r.text())
+        .contains("#EXT-X-PROGRAM-DATE-TIME:2025-11-21T04:40:00.000Z\n#EXTINF:6.000,\n000000.ts")
+        .contains(
+            "#EXT-X-DISCONTINUITY\n#EXT-X-PROGRAM-DATE-TIME:2025-11-21T04:40:18.000Z\n"
+                + "#EXTINF:6.000,\n000003.ts");
+    assertThat(r.text().split("PROGRAM-DATE-TIME", -1)).hasSize(3);
+    assertThat(PlaylistRules.media(r.text())).isEmpty();
+    assertThat(
+            PlaylistRules.media(
+                r.text().replace("2025-11-21T04:40:00.000Z", "2025-11-21 04:40:00")))
+        .anySatisfy(v -> assertThat(v).contains("ISO 8601"));
+  }
+
+  static PlaylistEntry withCapture(PlaylistEntry e, long capturedAtMillis) {
+    return new PlaylistEntry(
+        e.assetId(),
+        e.rendition(),
+        e.packaging(),
+        e.sequence(),
+        e.durationSeconds(),
+        e.bytes(),
+        e.width(),
+        e.height(),
+        e.frameRate(),
+        e.codecs(),
+        e.live(),
+        e.lastSegment(),
+        e.failed(),
+        capturedAtMillis);
   }
 
   @Test
