@@ -3,12 +3,14 @@ package dev.segmentflow.cache.policy;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Least recently used, bounded in bytes. */
-public final class LruCache implements CachePolicy {
+public final class LruCache implements ServingPolicy {
   private final long capacity;
   private final LinkedHashMap<String, Long> sizes = new LinkedHashMap<>(16, 0.75f, true);
   private long used;
+  private Consumer<String> onEvict = k -> {};
 
   public LruCache(long capacityBytes) {
     this.capacity = capacityBytes;
@@ -24,12 +26,29 @@ public final class LruCache implements CachePolicy {
     }
     Iterator<Map.Entry<String, Long>> oldest = sizes.entrySet().iterator();
     while (used + sizeBytes > capacity) {
-      used -= oldest.next().getValue();
+      Map.Entry<String, Long> e = oldest.next();
+      used -= e.getValue();
       oldest.remove();
+      onEvict.accept(e.getKey());
     }
     sizes.put(key, sizeBytes);
     used += sizeBytes;
     return false;
+  }
+
+  @Override
+  public boolean remove(String key) {
+    Long size = sizes.remove(key);
+    if (size == null) {
+      return false;
+    }
+    used -= size;
+    return true;
+  }
+
+  @Override
+  public void onEvict(Consumer<String> listener) {
+    this.onEvict = listener;
   }
 
   @Override

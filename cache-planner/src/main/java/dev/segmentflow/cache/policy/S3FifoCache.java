@@ -5,33 +5,40 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * S3-FIFO (Yang et al., SOSP 2023), bounded in bytes: a small FIFO (10% of the bytes) filters
  * one-hit wonders, a main FIFO with 2-bit frequencies keeps the rest (reinserting what was hit),
  * and a ghost FIFO of recently filtered keys sends a quick second request straight to main.
  */
-public final class S3FifoCache implements CachePolicy {
+public final class S3FifoCache implements ServingPolicy {
   private static final int MAX_FREQ = 3;
 
   private static final class Entry {
+    final String key;
     final long size;
     int freq;
+    boolean inMain;
 
-    Entry(long size) {
+    Entry(String key, long size) {
+      this.key = key;
       this.size = size;
     }
   }
 
   private final long capacity;
   private final long smallCapacity;
-  private final ArrayDeque<String> small = new ArrayDeque<>();
-  private final ArrayDeque<String> main = new ArrayDeque<>();
+  // Queues hold entries, not keys: an entry removed on demand stays queued but is no longer the
+  // resident one for its key, so eviction passes over it even if the key came back since.
+  private final ArrayDeque<Entry> small = new ArrayDeque<>();
+  private final ArrayDeque<Entry> main = new ArrayDeque<>();
   private final LinkedHashMap<String, Long> ghost = new LinkedHashMap<>();
   private final Map<String, Entry> resident = new HashMap<>();
   private long smallUsed;
   private long mainUsed;
   private long ghostUsed;
+  private Consumer<String> onEvict = k -> {};
 
   public S3FifoCache(long capacityBytes) {
     this(capacityBytes, 0.10);
@@ -59,15 +66,25 @@ public final class S3FifoCache implements CachePolicy {
     while (smallUsed + mainUsed + sizeBytes > capacity) {
       evict();
     }
-    resident.put(key, new Entry(sizeBytes));
+    Entry added = new Entry(key, sizeBytes);
+    resident.put(key, added);
     if (seenRecently) {
-      main.addLast(key);
-      mainUsed += sizeBytes;
+      toMain(added);
     } else {
-      small.addLast(key);
+      small.addLast(added);
       smallUsed += sizeBytes;
     }
     return false;
+  }
+
+  private boolean live(Entry e) {
+    return resident.get(e.key) == e;
+  }
+
+  private void toMain(Entry e) {
+    main.addLast(e);
+    e.inMain = true;
+    mainUsed += e.size;
   }
 
   private void evict() {
@@ -80,23 +97,25 @@ public final class S3FifoCache implements CachePolicy {
 
   private void evictFromSmall() {
     while (!small.isEmpty()) {
-      String key = small.pollFirst();
-      Entry e = resident.get(key);
+      Entry e = small.pollFirst();
+      if (!live(e)) {
+        continue;
+      }
       smallUsed -= e.size;
       if (e.freq > 0) {
         // Hit while on probation: promote; that frees nothing unless main must now give way.
         e.freq = 0;
-        main.addLast(key);
-        mainUsed += e.size;
+        toMain(e);
         if (mainUsed > capacity - smallCapacity) {
           evictFromMain();
           return;
         }
       } else {
-        resident.remove(key);
-        ghost.put(key, e.size);
+        resident.remove(e.key);
+        ghost.put(e.key, e.size);
         ghostUsed += e.size;
         trimGhost();
+        onEvict.accept(e.key);
         return;
       }
     }
@@ -104,17 +123,39 @@ public final class S3FifoCache implements CachePolicy {
 
   private void evictFromMain() {
     while (!main.isEmpty()) {
-      String key = main.pollFirst();
-      Entry e = resident.get(key);
+      Entry e = main.pollFirst();
+      if (!live(e)) {
+        continue;
+      }
       if (e.freq > 0) {
         e.freq--;
-        main.addLast(key);
+        main.addLast(e);
       } else {
-        resident.remove(key);
+        resident.remove(e.key);
         mainUsed -= e.size;
+        onEvict.accept(e.key);
         return;
       }
     }
+  }
+
+  @Override
+  public boolean remove(String key) {
+    Entry e = resident.remove(key);
+    if (e == null) {
+      return false;
+    }
+    if (e.inMain) {
+      mainUsed -= e.size;
+    } else {
+      smallUsed -= e.size;
+    }
+    return true;
+  }
+
+  @Override
+  public void onEvict(Consumer<String> listener) {
+    this.onEvict = listener;
   }
 
   private void trimGhost() {

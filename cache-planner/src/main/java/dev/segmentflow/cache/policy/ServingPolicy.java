@@ -1,0 +1,18 @@
+package dev.segmentflow.cache.policy;
+
+import java.util.function.Consumer;
+
+/**
+ * A policy a live cache can run on: besides deciding, it says which keys it evicts (so whoever
+ * holds the bytes frees them) and drops a key on demand (an expired entry, an EVICT directive). The
+ * edge runs these exact classes, so the simulator's figures describe the edge.
+ */
+public interface ServingPolicy extends CachePolicy {
+  /**
+   * @return false when the key was not resident
+   */
+  boolean remove(String key);
+
+  /** Called, under the caller's lock, with every key evicted to make room. */
+  void onEvict(Consumer<String> listener);
+}
