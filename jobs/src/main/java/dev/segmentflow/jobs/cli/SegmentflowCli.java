@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       InfraCommand.class,
       IngestCommand.class,
       ReplayManifestCommand.class,
+      EdgeCommand.class,
+      SignUrlCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
