@@ -199,13 +199,7 @@ public final class EventSink implements AutoCloseable {
                 StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
-          for (Rec r : recs) {
-            w.write(
-                Json.string(
-                    new SpoolLine(
-                        r.topic(), r.key(), Base64.getEncoder().encodeToString(r.value()))));
-            w.write('\n');
-          }
+          writeLines(w, recs);
         }
         metrics.inc("edge_events_spooled_total", recs.size());
       } catch (IOException e) {
@@ -284,13 +278,7 @@ public final class EventSink implements AutoCloseable {
       try {
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
         try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-          for (Rec r : rest) {
-            w.write(
-                Json.string(
-                    new SpoolLine(
-                        r.topic(), r.key(), Base64.getEncoder().encodeToString(r.value()))));
-            w.write('\n');
-          }
+          writeLines(w, rest);
         }
         Files.move(
             tmp,
@@ -300,6 +288,14 @@ public final class EventSink implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+  }
+
+  private static void writeLines(BufferedWriter w, List<Rec> recs) throws IOException {
+    for (Rec r : recs) {
+      String value = Base64.getEncoder().encodeToString(r.value());
+      w.write(Json.string(new SpoolLine(r.topic(), r.key(), value)));
+      w.write('\n');
     }
   }
 

@@ -495,37 +495,14 @@ class EdgeServerTest {
         .isGreaterThanOrEqualTo(1);
     await(() -> edge.metrics().get("edge_directives_invalid_total") >= 1);
     assertThat(edge.metrics().get("edge_prefetch_bytes_total")).isPositive();
-    assertThat(
-            HTTP.send(
-                    HttpRequest.newBuilder(URI.create(base + "/hls/a1/240p/000000.m4s")).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .headers()
-                .firstValue("X-Cache"))
-        .hasValue("PREFETCH_HIT");
-    assertThat(
-            HTTP.send(
-                    HttpRequest.newBuilder(URI.create(base + "/hls/a1/240p/000000.m4s")).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .headers()
-                .firstValue("X-Cache"))
-        .hasValue("HIT");
+    assertThat(header(base + "/hls/a1/240p/000000.m4s", "X-Cache")).hasValue("PREFETCH_HIT");
+    assertThat(header(base + "/hls/a1/240p/000000.m4s", "X-Cache")).hasValue("HIT");
 
     edge.directives().apply(directive("d-ttl", Directive.Kind.TTL, "eu", List.of(), now));
-    assertThat(
-            HTTP.send(
-                    HttpRequest.newBuilder(URI.create(base + "/hls/a1/240p/000000.ts")).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .headers()
-                .firstValue("Cache-Control"))
+    assertThat(header(base + "/hls/a1/240p/000000.ts", "Cache-Control"))
         .hasValue("public, max-age=3600, immutable");
     edge.directives().apply(directive("d-evict", Directive.Kind.EVICT, "eu", List.of("240p"), now));
-    assertThat(
-            HTTP.send(
-                    HttpRequest.newBuilder(URI.create(base + "/hls/a1/240p/000000.ts")).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .headers()
-                .firstValue("X-Cache"))
-        .hasValue("MISS");
+    assertThat(header(base + "/hls/a1/240p/000000.ts", "X-Cache")).hasValue("MISS");
   }
 
   static Directive directive(
@@ -604,6 +581,13 @@ class EdgeServerTest {
       // the child URIs work as written
       assertThat(status(b + "/hls/a1/360p/" + uris.get(0))).isEqualTo(200);
     }
+  }
+
+  static java.util.Optional<String> header(String url, String name) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+        .headers()
+        .firstValue(name);
   }
 
   static int status(String url) throws Exception {

@@ -25,6 +25,7 @@ import dev.segmentflow.transcode.ingest.SampleMedia;
 import dev.segmentflow.transcode.ingest.SourceIngest;
 import dev.segmentflow.transcode.ingest.SourceSplitter;
 import dev.segmentflow.transcode.store.OriginStore;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -276,12 +277,7 @@ class TranscodeJobTest {
                   "--s3-secret-key",
                   S3Server.SECRET_KEY);
       assertThat(cli).isZero();
-      Path liveLocal = dir.resolve("live-download");
-      for (String key : store.list("live")) {
-        Path to = liveLocal.resolve(key);
-        Files.createDirectories(to.getParent());
-        store.download(key, to);
-      }
+      Path liveLocal = download(store, "live", dir.resolve("live-download"));
       long replayFrames =
           Math.round((live.get(0).durationSeconds() + live.get(1).durationSeconds()) * 25);
       for (String master :
@@ -296,54 +292,19 @@ class TranscodeJobTest {
             .containsExactly(
                 "000000." + (master.contains("fmp4") ? "m4s" : "ts"),
                 "000001." + (master.contains("fmp4") ? "m4s" : "ts"));
-        ChildRun.Result r =
-            TOOLS.ffmpeg(
-                List.of(
-                    "-i",
-                    liveLocal.resolve("live/" + master).toString(),
-                    "-map",
-                    "0:v:0",
-                    "-f",
-                    "framemd5",
-                    "-"),
-                Duration.ofMinutes(2));
-        assertThat(r.ok()).as(master).isTrue();
-        assertThat(r.stderr().strip()).as(master + " decode errors").isEmpty();
-        assertThat(r.stdout().lines().filter(l -> !l.startsWith("#")).count())
-            .as(master)
-            .isEqualTo(replayFrames);
+        assertDecodes(liveLocal.resolve("live/" + master), replayFrames);
       }
 
       // The real footage plays end to end from what the job stored: every rendition, both
       // packagings, every one of the source's frames, no decoder complaint.
-      Path local = dir.resolve("download");
-      for (String key : store.list("vtest")) {
-        Path to = local.resolve(key);
-        Files.createDirectories(to.getParent());
-        store.download(key, to);
-      }
+      Path local = download(store, "vtest", dir.resolve("download"));
       int sourceFrames = 795;
       for (String master : List.of("master.m3u8", "master-fmp4.m3u8")) {
         String text = Files.readString(local.resolve("vtest/" + master));
         List<String> variants = text.lines().filter(l -> !l.startsWith("#")).toList();
         assertThat(variants).hasSize(3);
         for (String v : variants) {
-          ChildRun.Result r =
-              TOOLS.ffmpeg(
-                  List.of(
-                      "-i",
-                      local.resolve("vtest/" + v).toString(),
-                      "-map",
-                      "0:v:0",
-                      "-f",
-                      "framemd5",
-                      "-"),
-                  Duration.ofMinutes(2));
-          assertThat(r.ok()).as(v).isTrue();
-          assertThat(r.stderr().strip()).as(v + " decode errors").isEmpty();
-          assertThat(r.stdout().lines().filter(l -> !l.startsWith("#")).count())
-              .as(v)
-              .isEqualTo(sourceFrames);
+          assertDecodes(local.resolve("vtest/" + v), sourceFrames);
           double listed =
               Files.readString(local.resolve("vtest/" + v))
                   .lines()
@@ -369,6 +330,28 @@ class TranscodeJobTest {
       assertThat(viaMaster.ok()).isTrue();
       assertThat(viaMaster.stderr().strip()).isEmpty();
     }
+  }
+
+  /** ffmpeg decodes every frame of the playlist, exactly {@code frames} of them, silently. */
+  private static void assertDecodes(Path playlist, long frames) {
+    ChildRun.Result r =
+        TOOLS.ffmpeg(
+            List.of("-i", playlist.toString(), "-map", "0:v:0", "-f", "framemd5", "-"),
+            Duration.ofMinutes(2));
+    assertThat(r.ok()).as(playlist.toString()).isTrue();
+    assertThat(r.stderr().strip()).as(playlist + " decode errors").isEmpty();
+    assertThat(r.stdout().lines().filter(l -> !l.startsWith("#")).count())
+        .as(playlist.toString())
+        .isEqualTo(frames);
+  }
+
+  private static Path download(OriginStore store, String prefix, Path to) throws IOException {
+    for (String key : store.list(prefix)) {
+      Path file = to.resolve(key);
+      Files.createDirectories(file.getParent());
+      store.download(key, file);
+    }
+    return to;
   }
 
   private static SourceSegment like(SourceSegment m, String asset, String uri) {

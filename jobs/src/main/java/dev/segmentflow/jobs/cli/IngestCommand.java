@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -53,17 +53,7 @@ final class IngestCommand implements Callable<Integer> {
       description = "Kafka; default: the broker of 'segmentflow infra up' under --dir")
   String bootstrapServers;
 
-  @Option(names = "--origin", description = "origin store URI; default: file://<--dir>/origin")
-  String origin;
-
-  @Option(names = "--s3-endpoint", description = "S3 API endpoint for an s3a:// origin")
-  String s3Endpoint;
-
-  @Option(names = "--s3-access-key", description = "S3 access key")
-  String s3AccessKey;
-
-  @Option(names = "--s3-secret-key", description = "S3 secret key")
-  String s3SecretKey;
+  @Mixin OriginOptions originOptions = new OriginOptions();
 
   @Option(names = "--topic", description = "where the events go (default: ${DEFAULT-VALUE})")
   String topic = Topics.SEGMENTS_SOURCE;
@@ -87,7 +77,7 @@ final class IngestCommand implements Callable<Integer> {
                               + dir))
               .kafkaBootstrap();
     }
-    OriginStore.Config store = storeConfig(origin, dir, s3Endpoint, s3AccessKey, s3SecretKey);
+    OriginStore.Config store = originOptions.config(dir);
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -137,20 +127,5 @@ final class IngestCommand implements Callable<Integer> {
         store.baseUri(),
         topic);
     return 0;
-  }
-
-  static OriginStore.Config storeConfig(
-      String origin, Path dir, String endpoint, String accessKey, String secretKey) {
-    if (origin == null) {
-      return OriginStore.Config.local(dir.resolve("origin"));
-    }
-    if (origin.startsWith("s3a://")) {
-      if (endpoint == null || accessKey == null || secretKey == null) {
-        throw new IllegalArgumentException(
-            "an s3a:// origin needs --s3-endpoint, --s3-access-key and --s3-secret-key");
-      }
-      return OriginStore.Config.s3(origin, endpoint, accessKey, secretKey);
-    }
-    return new OriginStore.Config(origin, Map.of());
   }
 }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code segmentflow replay-manifest --asset ID --from T --to T}. */
@@ -36,25 +37,14 @@ final class ReplayManifestCommand implements Callable<Integer> {
   @Option(names = "--to", required = true, description = "range end (exclusive), ISO 8601")
   Instant to;
 
-  @Option(names = "--origin", description = "origin store URI; default: file://<--dir>/origin")
-  String origin;
-
-  @Option(names = "--s3-endpoint", description = "S3 API endpoint for an s3a:// origin")
-  String s3Endpoint;
-
-  @Option(names = "--s3-access-key", description = "S3 access key")
-  String s3AccessKey;
-
-  @Option(names = "--s3-secret-key", description = "S3 secret key")
-  String s3SecretKey;
+  @Mixin OriginOptions originOptions = new OriginOptions();
 
   @Option(names = "--dir", description = "the infrastructure folder (default: ${DEFAULT-VALUE})")
   Path dir = Path.of(".segmentflow");
 
   @Override
   public Integer call() throws Exception {
-    OriginStore.Config config =
-        IngestCommand.storeConfig(origin, dir, s3Endpoint, s3AccessKey, s3SecretKey);
+    OriginStore.Config config = originOptions.config(dir);
     int written = 0;
     try (OriginStore store = OriginStore.open(config)) {
       for (Packaging p : List.of(Packaging.TS, Packaging.FMP4)) {

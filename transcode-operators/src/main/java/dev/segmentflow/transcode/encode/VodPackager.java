@@ -47,24 +47,7 @@ public final class VodPackager {
     Map<String, List<PlaylistEntry>> byPlaylist = new TreeMap<>();
     for (SourceSplitter.Piece p : split.pieces()) {
       var probe = split.probe();
-      SourceSegment seg =
-          new SourceSegment(
-              SourceSegment.VERSION,
-              SourceSegment.idFor(assetId, p.sequence()),
-              assetId,
-              p.sequence(),
-              p.file().toUri().toString(),
-              p.startSeconds(),
-              p.durationSeconds(),
-              false,
-              p.sequence() == n - 1,
-              probe.width(),
-              probe.height(),
-              probe.frameRate(),
-              probe.hasAudio(),
-              probe.bitrateKbps(),
-              probe.videoCodec(),
-              0);
+      SourceSegment seg = split.event(p, assetId, p.file().toUri().toString(), false, 0);
       for (SegmentTranscoder.Output o :
           transcoder.transcode(seg, p.file(), workDir.resolve("work-" + p.sequence()))) {
         String rung = o.rendition().name();

@@ -80,24 +80,7 @@ public final class SourceIngest {
         long due = started + Math.round((p.startSeconds() - origin + p.durationSeconds()) * 1000);
         pacer.sleepUntil(due);
       }
-      SourceSegment e =
-          new SourceSegment(
-              SourceSegment.VERSION,
-              SourceSegment.idFor(assetId, p.sequence()),
-              assetId,
-              p.sequence(),
-              store.uri(key),
-              micros(p.startSeconds()),
-              micros(p.durationSeconds()),
-              live,
-              p.sequence() == n - 1,
-              probe.width(),
-              probe.height(),
-              probe.frameRate(),
-              probe.hasAudio(),
-              probe.bitrateKbps(),
-              probe.videoCodec(),
-              clock.getAsLong());
+      SourceSegment e = split.event(p, assetId, store.uri(key), live, clock.getAsLong());
       publish.accept(e);
       events.add(e);
       progress.accept(
@@ -111,9 +94,5 @@ public final class SourceIngest {
               e.startSeconds()));
     }
     return events;
-  }
-
-  private static double micros(double seconds) {
-    return Math.round(seconds * 1_000_000) / 1_000_000.0;
   }
 }

@@ -1,5 +1,6 @@
 package dev.segmentflow.transcode.ingest;
 
+import dev.segmentflow.schemas.events.SourceSegment;
 import dev.segmentflow.schemas.validation.ReasonCode;
 import dev.segmentflow.transcode.ffmpeg.ChildRun;
 import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
@@ -38,7 +39,32 @@ public final class SourceSplitter {
   /** One source segment on local disk, with its place in the source's timeline. */
   public record Piece(int sequence, Path file, double startSeconds, double durationSeconds) {}
 
-  public record Result(MediaProbe probe, boolean reencoded, List<Piece> pieces) {}
+  public record Result(MediaProbe probe, boolean reencoded, List<Piece> pieces) {
+    /** The segments.source event of one piece, stored at {@code uri}. */
+    public SourceSegment event(Piece p, String assetId, String uri, boolean live, long ingestedAt) {
+      return new SourceSegment(
+          SourceSegment.VERSION,
+          SourceSegment.idFor(assetId, p.sequence()),
+          assetId,
+          p.sequence(),
+          uri,
+          micros(p.startSeconds()),
+          micros(p.durationSeconds()),
+          live,
+          p.sequence() == pieces.size() - 1,
+          probe.width(),
+          probe.height(),
+          probe.frameRate(),
+          probe.hasAudio(),
+          probe.bitrateKbps(),
+          probe.videoCodec(),
+          ingestedAt);
+    }
+
+    private static double micros(double seconds) {
+      return Math.round(seconds * 1_000_000) / 1_000_000.0;
+    }
+  }
 
   public Result split(Path input, double targetSeconds, Path outDir, Consumer<String> progress)
       throws MediaRejected {

@@ -46,25 +46,8 @@ class SegmentTranscoderTest {
             .split(clip, 6, dir.resolve("src"), s -> {});
   }
 
-  private static SourceSegment event(SourceSplitter.Piece p, int count) {
-    var probe = split.probe();
-    return new SourceSegment(
-        1,
-        "s" + p.sequence(),
-        "clip",
-        p.sequence(),
-        p.file().toUri().toString(),
-        p.startSeconds(),
-        p.durationSeconds(),
-        false,
-        p.sequence() == count - 1,
-        probe.width(),
-        probe.height(),
-        probe.frameRate(),
-        probe.hasAudio(),
-        probe.bitrateKbps(),
-        probe.videoCodec(),
-        0);
+  private static SourceSegment event(SourceSplitter.Piece p) {
+    return split.event(p, "clip", p.file().toUri().toString(), false, 0);
   }
 
   private static SegmentTranscoder transcoder(Duration timeout) {
@@ -130,7 +113,7 @@ class SegmentTranscoderTest {
     List<PlaylistEntry> fmp4 = new ArrayList<>();
     List<byte[]> inits = new ArrayList<>();
     for (SourceSplitter.Piece p : split.pieces()) {
-      SourceSegment seg = event(p, n);
+      SourceSegment seg = event(p);
       List<SegmentTranscoder.Output> out =
           t.transcode(seg, p.file(), dir.resolve("work" + p.sequence()));
       assertThat(out).hasSize(4); // 2 rungs x 2 packagings
@@ -207,7 +190,7 @@ class SegmentTranscoderTest {
   @Test
   void badMediaIsRejectedWithAReasonWithinTheLimit() throws Exception {
     SegmentTranscoder t = transcoder(Duration.ofSeconds(30));
-    SourceSegment seg = event(split.pieces().get(0), 2);
+    SourceSegment seg = event(split.pieces().get(0));
     byte[] real = Files.readAllBytes(split.pieces().get(0).file());
     byte[] random = new byte[200_000];
     new Random(7).nextBytes(random);
@@ -253,7 +236,7 @@ class SegmentTranscoderTest {
                 .withQualityEvery(0));
     SourceSplitter.Piece p = split.pieces().get(0);
     long start = System.nanoTime();
-    assertThatThrownBy(() -> t.transcode(event(p, 2), p.file(), dir.resolve("slow")))
+    assertThatThrownBy(() -> t.transcode(event(p), p.file(), dir.resolve("slow")))
         .isInstanceOf(MediaRejected.class)
         .satisfies(e -> assertThat(((MediaRejected) e).reason()).isEqualTo(ReasonCode.TIMEOUT));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
