@@ -95,7 +95,11 @@ public final class EdgeCache {
     Entry e = entries.get(o.key());
     if (e != null && fresh(o, e)) {
       synchronized (lock) {
-        policy.access(o.key(), e.body.length); // a hit: the policy learns of it
+        // A hit: the policy learns of it. If it evicted the object since the lookup, the copy in
+        // hand is still served, but must not be re-admitted behind the map's back.
+        if (policy.contains(o.key())) {
+          policy.access(o.key(), e.body.length);
+        }
       }
       return new Served(
           e, e.prefetched.getAndSet(false) ? CacheStatus.PREFETCH_HIT : CacheStatus.HIT);
