@@ -51,6 +51,9 @@ public final class EventSink implements AutoCloseable {
   private volatile boolean running = true;
   private volatile long downUntilMillis;
   private Path openSpool;
+  // Spool files on disk, kept in step under spoolLock so the sender need not list the folder
+  // for every batch.
+  private int spoolFiles;
 
   public EventSink(String bootstrapServers, Path spoolDir, EdgeMetrics metrics) {
     this(bootstrapServers, spoolDir, metrics, Duration.ofSeconds(5));
@@ -80,6 +83,7 @@ public final class EventSink implements AutoCloseable {
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(ack.toMillis() + 1000));
     p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    spoolFiles = spoolList().size(); // left by an earlier run: sent first
     metrics.gauge("edge_events_queued", () -> queue.size());
     metrics.gauge("edge_events_spool_files", this::spoolFiles);
     sender = new Thread(this::run, "edge-event-sink");
@@ -154,17 +158,27 @@ public final class EventSink implements AutoCloseable {
 
   /** Sends the batch; whatever Kafka did not acknowledge is spooled. */
   private boolean deliver(List<Rec> batch) {
-    List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
-    List<Rec> failed = new ArrayList<>();
-    for (Rec r : batch) {
+    List<Rec> failed = send(batch);
+    if (!failed.isEmpty()) {
+      spool(failed);
+      return false;
+    }
+    return true;
+  }
+
+  /** Sends the records and waits for Kafka; returns those it did not acknowledge in time. */
+  private List<Rec> send(List<Rec> recs) {
+    List<Future<RecordMetadata>> acks = new ArrayList<>(recs.size());
+    for (Rec r : recs) {
       try {
         acks.add(producer.send(new ProducerRecord<>(r.topic(), r.key(), r.value())));
       } catch (RuntimeException e) {
         acks.add(null);
       }
     }
+    List<Rec> failed = new ArrayList<>();
     long deadline = System.nanoTime() + ack.toNanos() + 2_000_000_000L;
-    for (int i = 0; i < batch.size(); i++) {
+    for (int i = 0; i < recs.size(); i++) {
       Future<RecordMetadata> f = acks.get(i);
       try {
         if (f == null) {
@@ -173,14 +187,10 @@ public final class EventSink implements AutoCloseable {
         f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         metrics.inc("edge_events_delivered_total");
       } catch (Exception e) {
-        failed.add(batch.get(i));
+        failed.add(recs.get(i));
       }
     }
-    if (!failed.isEmpty()) {
-      spool(failed);
-      return false;
-    }
-    return true;
+    return failed;
   }
 
   private void spool(List<Rec> recs) {
@@ -192,6 +202,7 @@ public final class EventSink implements AutoCloseable {
                   String.format(
                       "spool-%015d-%06d.jsonl",
                       System.currentTimeMillis(), spoolSeq.incrementAndGet()));
+          spoolFiles++;
         }
         try (BufferedWriter w =
             Files.newBufferedWriter(
@@ -212,10 +223,10 @@ public final class EventSink implements AutoCloseable {
   private boolean drainSpool() {
     List<Path> files;
     synchronized (spoolLock) {
-      files = spoolList();
-      if (files.isEmpty()) {
+      if (spoolFiles == 0) {
         return true;
       }
+      files = spoolList();
       openSpool = null; // new records start a new file while these are sent
     }
     for (Path f : files) {
@@ -233,6 +244,7 @@ public final class EventSink implements AutoCloseable {
         metrics.inc("edge_events_spool_unreadable_total");
         try {
           Files.move(f, f.resolveSibling(f.getFileName() + ".unreadable"));
+          fileGone();
         } catch (IOException ignored) {
           // left in place; it will be retried
         }
@@ -240,7 +252,8 @@ public final class EventSink implements AutoCloseable {
       }
       for (int i = 0; i < recs.size(); i += BATCH) {
         List<Rec> part = recs.subList(i, Math.min(recs.size(), i + BATCH));
-        if (!deliverOrKeep(part)) {
+        if (!send(part).isEmpty()) {
+          // the unsent part stays in its file, in order, for the next attempt
           rewrite(f, recs.subList(i, recs.size()));
           return false;
         }
@@ -250,27 +263,10 @@ public final class EventSink implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+      fileGone();
       metrics.inc("edge_events_unspooled_total", recs.size());
     }
     return true;
-  }
-
-  /** Like deliver, but failures stay where they are (in the file) instead of being re-spooled. */
-  private boolean deliverOrKeep(List<Rec> part) {
-    List<Future<RecordMetadata>> acks = new ArrayList<>();
-    try {
-      for (Rec r : part) {
-        acks.add(producer.send(new ProducerRecord<>(r.topic(), r.key(), r.value())));
-      }
-      long deadline = System.nanoTime() + ack.toNanos() + 2_000_000_000L;
-      for (Future<RecordMetadata> f : acks) {
-        f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      }
-      metrics.inc("edge_events_delivered_total", part.size());
-      return true;
-    } catch (Exception e) {
-      return false;
-    }
   }
 
   private void rewrite(Path f, List<Rec> rest) {
@@ -311,7 +307,13 @@ public final class EventSink implements AutoCloseable {
 
   private long spoolFiles() {
     synchronized (spoolLock) {
-      return spoolList().size();
+      return spoolFiles;
+    }
+  }
+
+  private void fileGone() {
+    synchronized (spoolLock) {
+      spoolFiles--;
     }
   }
 

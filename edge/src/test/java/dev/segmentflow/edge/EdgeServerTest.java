@@ -38,20 +38,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -427,32 +421,23 @@ class EdgeServerTest {
   }
 
   /** Reads a topic from the start until the records satisfy {@code enough}. */
-  static <T> List<T> read(
-      String topic, Class<T> type, Predicate<List<T>> enough, Duration timeout) {
-    return read(kafka.bootstrapServers(), topic, type, enough, timeout);
+  static <T> List<T> read(String topic, Class<T> type, Predicate<List<T>> enough, Duration timeout)
+      throws InterruptedException {
+    return read(kafka, topic, type, enough, timeout);
   }
 
+  /** The edge reports asynchronously: what it sent may land a little after the request. */
   static <T> List<T> read(
-      String bootstrap, String topic, Class<T> type, Predicate<List<T>> enough, Duration timeout) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(topic).stream()
-              .map(i -> new TopicPartition(topic, i.partition()))
-              .toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
+      KafkaBroker broker, String topic, Class<T> type, Predicate<List<T>> enough, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    while (true) {
       List<T> out = new ArrayList<>();
-      long deadline = System.currentTimeMillis() + timeout.toMillis();
-      while (System.currentTimeMillis() < deadline && !enough.test(out)) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          out.add(Json.read(r.value(), type));
-        }
+      broker.readCommitted(topic).forEach(v -> out.add(Json.read(v, type)));
+      if (enough.test(out) || System.currentTimeMillis() >= deadline) {
+        return out;
       }
-      return out;
+      Thread.sleep(200);
     }
   }
 
@@ -629,7 +614,7 @@ class EdgeServerTest {
       assertThat(e.sink().pending()).isZero();
       List<EdgeRequest> log =
           read(
-              own.bootstrapServers(),
+              own,
               Topics.EDGE_REQUESTS,
               EdgeRequest.class,
               l -> l.stream().map(EdgeRequest::requestId).distinct().count() >= 21,

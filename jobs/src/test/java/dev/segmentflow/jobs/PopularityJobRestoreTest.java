@@ -41,13 +41,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -249,7 +245,7 @@ class PopularityJobRestoreTest {
     env.execute("popularity-" + name);
 
     List<Directive> topic = new ArrayList<>();
-    for (byte[] v : readCommitted(kafka, directives)) {
+    for (byte[] v : kafka.readCommitted(directives)) {
       topic.add(Json.read(v, Directive.class));
     }
     List<String> table =
@@ -262,7 +258,7 @@ class PopularityJobRestoreTest {
                         + ".cdn_directives FINAL ORDER BY directive_id")
                 .split("\n"));
     String rows = clickHouse.query("SELECT count() FROM " + db + ".popularity FINAL").trim();
-    int letters = readCommitted(kafka, dlq).size();
+    int letters = kafka.readCommitted(dlq).size();
     String tableLetters =
         clickHouse.query("SELECT count() FROM " + db + ".dead_letters FINAL").trim();
     assertThat(tableLetters).isEqualTo(Integer.toString(letters));
@@ -272,28 +268,6 @@ class PopularityJobRestoreTest {
   static List<Directive> sorted(List<Directive> in) {
     List<Directive> out = new ArrayList<>(in);
     out.sort(Comparator.comparing(Directive::directiveId));
-    return out;
-  }
-
-  static List<byte[]> readCommitted(KafkaBroker kafka, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<byte[]> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-      List<TopicPartition> parts =
-          consumer.partitionsFor(topic).stream()
-              .map(i -> new TopicPartition(topic, i.partition()))
-              .toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      var end = consumer.endOffsets(parts);
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        consumer.poll(Duration.ofMillis(500)).forEach(r -> out.add(r.value()));
-      }
-    }
     return out;
   }
 

@@ -200,7 +200,7 @@ class TranscodeJobTest {
     // Dead letters: one per distinct bad input (the replayed damaged segment keeps its id), each
     // with its reason, in the topic and in the table.
     Map<String, String> letters = new TreeMap<>();
-    for (byte[] v : PopularityJobRestoreTest.readCommitted(kafka, DLQ)) {
+    for (byte[] v : kafka.readCommitted(DLQ)) {
       DeadLetter d = Json.MAPPER.readValue(v, DeadLetter.class);
       letters.put(d.deadLetterId(), describe(d) + " " + d.reason());
     }
@@ -212,7 +212,7 @@ class TranscodeJobTest {
     // 320x240 live clip 240p; each in TS and fMP4; the damaged synthetic segment none.
     int expected = vtest.size() * 3 * 2 + (synthetic.size() - 1) * 2 * 2 + live.size() * 2;
     Set<String> ids = new HashSet<>();
-    for (byte[] v : PopularityJobRestoreTest.readCommitted(kafka, RENDERED)) {
+    for (byte[] v : kafka.readCommitted(RENDERED)) {
       ids.add(Json.MAPPER.readValue(v, RenderedSegment.class).renderedId());
     }
     assertThat(ids).hasSize(expected);

@@ -105,9 +105,9 @@ public final class ReplayManifest {
     if (firstSeq < 0) {
       return picked;
     }
+    PlaylistEntry model = bySeq.get(firstSeq);
     for (int seq = firstSeq; seq <= lastSeq; seq++) {
       PlaylistEntry e = bySeq.get(seq);
-      PlaylistEntry model = bySeq.get(firstSeq);
       if (e == null) {
         e =
             PlaylistEntry.failed(
