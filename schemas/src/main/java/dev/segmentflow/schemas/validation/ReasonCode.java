@@ -19,6 +19,8 @@ public enum ReasonCode {
    * Valid alone, but inconsistent with what came before it (e.g. an event for a closed session).
    */
   INCONSISTENT,
+  /** Behind the event-time watermark: what it belonged to was already decided and written. */
+  LATE,
   /** A media file that ffmpeg cannot read or that holds no video. */
   UNDECODABLE_MEDIA,
   /** Work on the input ran past its wall-clock limit. */

@@ -1,0 +1,164 @@
+package dev.segmentflow.analytics.flink;
+
+import dev.segmentflow.analytics.qoe.MinuteSlice;
+import dev.segmentflow.analytics.qoe.SessionStateMachine;
+import dev.segmentflow.analytics.qoe.SessionSummary;
+import dev.segmentflow.schemas.Json;
+import dev.segmentflow.schemas.events.DeadLetter;
+import dev.segmentflow.schemas.events.ViewerEvent;
+import dev.segmentflow.schemas.validation.DeadLetters;
+import dev.segmentflow.schemas.validation.ReasonCode;
+import dev.segmentflow.schemas.validation.Violation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed by session: holds events until the watermark passes them, feeds them in event-time order to
+ * the {@link SessionStateMachine}, emits the summary when the session ends (or has been silent for
+ * the inactivity timeout) and each minute's slice once event time has left that minute. Events
+ * behind the watermark go to {@link #DEAD_LETTERS} as LATE, events after a session's end as
+ * INCONSISTENT; redelivered events are counted and ignored.
+ */
+public final class SessionFunction
+    extends KeyedProcessFunction<String, ViewerEvent, SessionSummary> {
+  public static final OutputTag<MinuteSlice> SLICES = new OutputTag<>("qoe-minute-slices") {};
+  public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("qoe-dead-letters") {};
+
+  private final long inactivityMillis;
+  private final long retentionMillis;
+  private final String sourceTopic;
+  private transient ValueState<SessionStateMachine> machine;
+  private transient ListState<ViewerEvent> pending;
+  private transient Counter duplicates;
+  private transient Counter late;
+  private transient Counter afterEnd;
+  private transient Counter sessions;
+
+  /**
+   * @param inactivity a session with no event for this long is closed at its last event
+   * @param retention how long an ended session is remembered, to recognise redeliveries and events
+   *     after its end
+   */
+  public SessionFunction(Duration inactivity, Duration retention, String sourceTopic) {
+    this.inactivityMillis = inactivity.toMillis();
+    this.retentionMillis = retention.toMillis();
+    this.sourceTopic = sourceTopic;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    machine =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("session", SessionStateMachine.class));
+    pending =
+        getRuntimeContext().getListState(new ListStateDescriptor<>("pending", ViewerEvent.class));
+    var group = getRuntimeContext().getMetricGroup().addGroup("qoe");
+    duplicates = group.counter("duplicate_events");
+    late = group.counter("late_events");
+    afterEnd = group.counter("events_after_end");
+    sessions = group.counter("sessions_closed");
+  }
+
+  @Override
+  public void processElement(ViewerEvent e, Context ctx, Collector<SessionSummary> out)
+      throws Exception {
+    long watermark = ctx.timerService().currentWatermark();
+    if (e.eventTimeMillis() <= watermark) {
+      late.inc();
+      ctx.output(
+          DEAD_LETTERS,
+          letter(
+              e,
+              ReasonCode.LATE,
+              "event time "
+                  + e.eventTimeMillis()
+                  + " is behind the watermark "
+                  + watermark
+                  + " (raise the out-of-orderness bound if this is common)"));
+      return;
+    }
+    pending.add(e);
+    ctx.timerService().registerEventTimeTimer(e.eventTimeMillis());
+  }
+
+  @Override
+  public void onTimer(long ts, OnTimerContext ctx, Collector<SessionSummary> out) throws Exception {
+    SessionStateMachine m = machine.value();
+    List<ViewerEvent> due = new ArrayList<>();
+    List<ViewerEvent> later = new ArrayList<>();
+    for (ViewerEvent e : pending.get()) {
+      (e.eventTimeMillis() <= ts ? due : later).add(e);
+    }
+    if (!due.isEmpty()) {
+      pending.update(later);
+      due.sort(SessionStateMachine.EVENT_ORDER);
+      if (m == null) {
+        m = new SessionStateMachine();
+      }
+      boolean wasEnded = m.ended();
+      for (ViewerEvent e : due) {
+        switch (m.apply(e)) {
+          case DUPLICATE -> duplicates.inc();
+          case AFTER_END -> {
+            afterEnd.inc();
+            ctx.output(
+                DEAD_LETTERS, letter(e, ReasonCode.INCONSISTENT, "the session had already ended"));
+          }
+          case ACCEPTED -> {
+            long minute = e.eventTimeMillis() - Math.floorMod(e.eventTimeMillis(), 60_000L);
+            ctx.timerService().registerEventTimeTimer(minute + 60_000 - 1);
+          }
+        }
+      }
+      if (!wasEnded) {
+        if (m.ended()) {
+          closed(m, ctx, out);
+        } else {
+          ctx.timerService().registerEventTimeTimer(m.lastEventAt() + inactivityMillis);
+        }
+      }
+    }
+    if (m == null) {
+      return;
+    }
+    if (!m.ended() && ts >= m.lastEventAt() + inactivityMillis) {
+      m.closeInactive();
+      closed(m, ctx, out);
+    }
+    for (MinuteSlice s : m.drainSlices(ts + 1)) {
+      ctx.output(SLICES, s);
+    }
+    if (m.ended() && !m.hasSlices() && ts >= m.endedAt() + retentionMillis && later.isEmpty()) {
+      machine.clear();
+      pending.clear();
+      return;
+    }
+    machine.update(m);
+  }
+
+  private void closed(SessionStateMachine m, OnTimerContext ctx, Collector<SessionSummary> out) {
+    sessions.inc();
+    out.collect(m.summary());
+    ctx.timerService().registerEventTimeTimer(m.endedAt() + retentionMillis);
+  }
+
+  private DeadLetter letter(ViewerEvent e, ReasonCode reason, String detail) {
+    return DeadLetters.of(
+        sourceTopic,
+        null,
+        null,
+        Json.bytes(e),
+        new Violation(reason, "eventTimeMillis", detail),
+        e.eventTimeMillis());
+  }
+}

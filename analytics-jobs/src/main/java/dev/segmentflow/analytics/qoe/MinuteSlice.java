@@ -1,0 +1,45 @@
+package dev.segmentflow.analytics.qoe;
+
+import java.util.ArrayList;
+
+/**
+ * What one session did within one minute of event time, by the minute of the event that closed each
+ * interval (heartbeats come every few seconds, so an interval rarely spans a minute edge). Mutable
+ * and with a no-argument constructor: it lives in Flink state and travels between operators.
+ */
+public final class MinuteSlice {
+  public long minuteStartMillis;
+  public String sessionId;
+  public String assetId;
+  public String region;
+  public String edgeId;
+  public String device;
+  public long playMs;
+  public long stallMs;
+  public long seekMs;
+  public int stalls;
+  public int switches;
+  public int failures;
+  public int exitsBeforeStart;
+  public ArrayList<Long> startupsMs = new ArrayList<>();
+
+  public MinuteSlice() {}
+
+  MinuteSlice(long minuteStartMillis, SessionStateMachine s) {
+    this.minuteStartMillis = minuteStartMillis;
+    this.sessionId = s.sessionId();
+    this.assetId = s.assetId();
+    this.region = s.region();
+    this.edgeId = s.edgeId();
+    this.device = s.device();
+  }
+
+  /** The key of the minute aggregate this slice belongs to. */
+  public String aggregateKey() {
+    return String.join("\u001f", assetId, region, edgeId, device);
+  }
+
+  public long minuteEndMillis() {
+    return minuteStartMillis + 60_000;
+  }
+}

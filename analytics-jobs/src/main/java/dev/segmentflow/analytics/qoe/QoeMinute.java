@@ -1,0 +1,73 @@
+package dev.segmentflow.analytics.qoe;
+
+import java.util.ArrayList;
+
+/**
+ * One minute of QoE for asset x region x edge x device: a row of {@code qoe_minute}. The startup
+ * times travel along so that wider scopes (region, edge) can take their own percentiles.
+ */
+public record QoeMinute(
+    long minuteStartMillis,
+    String assetId,
+    String region,
+    String edgeId,
+    String device,
+    int sessions,
+    long playMs,
+    long stallMs,
+    double rebufferRatio,
+    double startupP50Ms,
+    double startupP95Ms,
+    int failures,
+    int exitsBeforeStart,
+    int bitrateSwitches,
+    long version,
+    ArrayList<Long> startupsMs) {
+
+  /** Sums the slices of one key and minute. */
+  public static QoeMinute of(Iterable<MinuteSlice> slices) {
+    MinuteSlice first = null;
+    java.util.HashSet<String> sessions = new java.util.HashSet<>();
+    long play = 0;
+    long stall = 0;
+    int failures = 0;
+    int exits = 0;
+    int switches = 0;
+    long count = 0;
+    ArrayList<Long> startups = new ArrayList<>();
+    for (MinuteSlice s : slices) {
+      if (first == null) {
+        first = s;
+      }
+      sessions.add(s.sessionId);
+      play += s.playMs;
+      stall += s.stallMs;
+      failures += s.failures;
+      exits += s.exitsBeforeStart;
+      switches += s.switches;
+      startups.addAll(s.startupsMs);
+      count++;
+    }
+    if (first == null) {
+      throw new IllegalArgumentException("no slices");
+    }
+    startups.sort(null);
+    return new QoeMinute(
+        first.minuteStartMillis,
+        first.assetId,
+        first.region,
+        first.edgeId,
+        first.device,
+        sessions.size(),
+        play,
+        stall,
+        SessionSummary.rebufferRatio(play, stall),
+        Percentiles.nearestRank(startups, 0.50),
+        Percentiles.nearestRank(startups, 0.95),
+        failures,
+        exits,
+        switches,
+        count,
+        startups);
+  }
+}

@@ -1,0 +1,323 @@
+package dev.segmentflow.analytics.qoe;
+
+import dev.segmentflow.schemas.events.ViewerEvent;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * One playback session, fed its events in event-time order (the caller sorts within the
+ * out-of-order bound). Time between two events counts for the state the player was in:
+ *
+ * <ul>
+ *   <li>startup: play_request to first_frame; buffering before the first frame is startup, not
+ *       rebuffering;
+ *   <li>play: playing; stall: buffering after playback began (a rebuffer);
+ *   <li>seek: buffering that starts within {@link #SEEK_GRACE_MS} of a seek is seek time, not a
+ *       rebuffer;
+ *   <li>a fatal error ends the session as failed; a recoverable one is counted;
+ *   <li>ending (or going silent) before the first frame is an exit before video start;
+ *   <li>a bitrate switch counts once video has started (the first pick is not a switch).
+ * </ul>
+ *
+ * A session that goes silent is closed by the caller with {@link #closeInactive()}; time after its
+ * last event is not counted. Event ids already seen are ignored, so a redelivered event changes
+ * nothing. CMCD-only sessions (heartbeats from the edge, no play_request) start playing at their
+ * first heartbeat, with no startup time.
+ */
+public final class SessionStateMachine {
+  public static final long SEEK_GRACE_MS = 2_000;
+
+  /** What happened to an event handed to {@link #apply}. */
+  public enum Outcome {
+    ACCEPTED,
+    DUPLICATE,
+    /** The session had already ended: the event contradicts what came before. */
+    AFTER_END
+  }
+
+  enum State {
+    IDLE,
+    STARTING,
+    PLAYING,
+    STALLED,
+    SEEKING,
+    ENDED
+  }
+
+  /** Orders events of the same millisecond the way a player emits them. */
+  public static final Comparator<ViewerEvent> EVENT_ORDER =
+      Comparator.comparingLong(ViewerEvent::eventTimeMillis)
+          .thenComparing(ViewerEvent::type)
+          .thenComparing(ViewerEvent::eventId);
+
+  private State state = State.IDLE;
+  private String sessionId;
+  private String viewerId;
+  private String assetId;
+  private String region;
+  private String edgeId;
+  private String device;
+  private long startedAt = -1;
+  private long lastEventAt = -1;
+  private long since = -1;
+  private long playRequestAt = -1;
+  private long lastSeekAt = Long.MIN_VALUE;
+  private Long startupMs;
+  private long playMs;
+  private long stallMs;
+  private long seekMs;
+  private int stallCount;
+  private int switches;
+  private int recoverableErrors;
+  private boolean failed;
+  private boolean exitBeforeStart;
+  private String endReason;
+  private long endedAt = -1;
+  private long bitrateKbps = -1;
+  private double bitrateKbpsMs;
+  private long accepted;
+  private HashSet<String> seen = new HashSet<>();
+  private TreeMap<Long, MinuteSlice> slices = new TreeMap<>();
+
+  public Outcome apply(ViewerEvent e) {
+    if (seen.contains(e.eventId())) {
+      return Outcome.DUPLICATE;
+    }
+    if (state == State.ENDED) {
+      return Outcome.AFTER_END;
+    }
+    seen.add(e.eventId());
+    accepted++;
+    long t = Math.max(e.eventTimeMillis(), lastEventAt); // ordered by the caller; never go back
+    identify(e);
+    if (startedAt < 0) {
+      startedAt = t;
+    }
+    MinuteSlice slice = slice(t);
+    account(t, slice);
+    lastEventAt = t;
+    switch (e.type()) {
+      case PLAY_REQUEST -> {
+        if (state == State.IDLE) {
+          state = State.STARTING;
+          playRequestAt = t;
+        }
+      }
+      case FIRST_FRAME -> {
+        if (state == State.STARTING) {
+          startupMs = t - playRequestAt;
+          slice.startupsMs.add(startupMs);
+          state = State.PLAYING;
+        } else if (state == State.IDLE) {
+          state = State.PLAYING;
+        }
+        bitrate(e);
+      }
+      case HEARTBEAT -> {
+        if (state == State.IDLE) {
+          state = State.PLAYING;
+        }
+        bitrate(e);
+      }
+      case STALL_START -> {
+        if (state == State.PLAYING) {
+          if (lastSeekAt != Long.MIN_VALUE && t - lastSeekAt <= SEEK_GRACE_MS) {
+            state = State.SEEKING;
+          } else {
+            state = State.STALLED;
+            stallCount++;
+            slice.stalls++;
+          }
+        }
+      }
+      case STALL_END -> {
+        if (state == State.STALLED || state == State.SEEKING) {
+          state = State.PLAYING;
+        }
+      }
+      case SEEK -> {
+        lastSeekAt = t;
+        if (state == State.STALLED) {
+          state = State.SEEKING; // the viewer gave up on the stall and jumped: the rest is seeking
+        }
+      }
+      case BITRATE_SWITCH -> {
+        // the first pick before video starts is a choice, not a switch
+        if (state == State.PLAYING || state == State.STALLED || state == State.SEEKING) {
+          switches++;
+          slice.switches++;
+        }
+        bitrate(e);
+      }
+      case ERROR -> {
+        if (Boolean.TRUE.equals(e.fatal())) {
+          failed = true;
+          slice.failures++;
+          end(t, "fatal_error");
+        } else {
+          recoverableErrors++;
+        }
+      }
+      case END -> {
+        if (state == State.IDLE || state == State.STARTING) {
+          exitBeforeStart = true;
+          slice.exitsBeforeStart++;
+        }
+        end(t, "ended");
+      }
+    }
+    return Outcome.ACCEPTED;
+  }
+
+  /** The session went silent: it ends at its last event. */
+  public void closeInactive() {
+    if (state == State.ENDED || lastEventAt < 0) {
+      return;
+    }
+    if (state == State.IDLE || state == State.STARTING) {
+      exitBeforeStart = true;
+      slice(lastEventAt).exitsBeforeStart++;
+    }
+    end(lastEventAt, "inactive");
+  }
+
+  private void end(long t, String reason) {
+    state = State.ENDED;
+    endedAt = t;
+    endReason = reason;
+  }
+
+  /**
+   * Time since the previous event goes to the state the player was in, in the minute of {@code t}.
+   */
+  private void account(long t, MinuteSlice slice) {
+    if (since >= 0) {
+      long d = t - since;
+      switch (state) {
+        case PLAYING -> {
+          playMs += d;
+          slice.playMs += d;
+          if (bitrateKbps >= 0) {
+            bitrateKbpsMs += (double) bitrateKbps * d;
+          }
+        }
+        case STALLED -> {
+          stallMs += d;
+          slice.stallMs += d;
+        }
+        case SEEKING -> {
+          seekMs += d;
+          slice.seekMs += d;
+        }
+        default -> {}
+      }
+    }
+    since = t;
+  }
+
+  private void bitrate(ViewerEvent e) {
+    if (e.bitrateKbps() != null) {
+      bitrateKbps = e.bitrateKbps();
+    }
+  }
+
+  private void identify(ViewerEvent e) {
+    if (sessionId == null) {
+      sessionId = e.sessionId();
+      viewerId = e.viewerId();
+      assetId = e.assetId();
+      region = e.region();
+    }
+    if (edgeId == null && e.edgeId() != null) {
+      edgeId = e.edgeId();
+    }
+    if (device == null && e.device() != null) {
+      device = e.device();
+    }
+  }
+
+  private MinuteSlice slice(long t) {
+    long minute = t - Math.floorMod(t, 60_000L);
+    return slices.computeIfAbsent(minute, m -> new MinuteSlice(m, this));
+  }
+
+  /**
+   * Removes and returns the slices of minutes that end at or before {@code upToMillis}: once event
+   * time has passed a minute, nothing can add to it.
+   */
+  public List<MinuteSlice> drainSlices(long upToMillis) {
+    List<MinuteSlice> out = new ArrayList<>();
+    while (!slices.isEmpty() && slices.firstKey() + 60_000 <= upToMillis) {
+      MinuteSlice s = slices.pollFirstEntry().getValue();
+      // identity may have been completed by a later event (edge, device)
+      s.edgeId = edgeId();
+      s.device = device();
+      out.add(s);
+    }
+    return out;
+  }
+
+  public boolean hasSlices() {
+    return !slices.isEmpty();
+  }
+
+  public boolean ended() {
+    return state == State.ENDED;
+  }
+
+  public long lastEventAt() {
+    return lastEventAt;
+  }
+
+  public long endedAt() {
+    return endedAt;
+  }
+
+  public SessionSummary summary() {
+    return new SessionSummary(
+        sessionId,
+        viewerId,
+        assetId,
+        region,
+        edgeId(),
+        device(),
+        startedAt,
+        endedAt >= 0 ? endedAt : lastEventAt,
+        startupMs,
+        playMs,
+        stallMs,
+        seekMs,
+        stallCount,
+        SessionSummary.rebufferRatio(playMs, stallMs),
+        switches,
+        playMs == 0 ? 0 : bitrateKbpsMs / playMs,
+        recoverableErrors,
+        failed,
+        exitBeforeStart,
+        endReason == null ? "open" : endReason,
+        accepted);
+  }
+
+  String sessionId() {
+    return sessionId;
+  }
+
+  String assetId() {
+    return assetId;
+  }
+
+  String region() {
+    return region;
+  }
+
+  String edgeId() {
+    return edgeId == null ? "" : edgeId;
+  }
+
+  String device() {
+    return device == null ? "unknown" : device;
+  }
+}

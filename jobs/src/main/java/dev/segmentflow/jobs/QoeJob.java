@@ -1,0 +1,171 @@
+package dev.segmentflow.jobs;
+
+import dev.segmentflow.analytics.flink.AlertWindowFunction;
+import dev.segmentflow.analytics.flink.MinuteWindowFunction;
+import dev.segmentflow.analytics.flink.ScopedMinute;
+import dev.segmentflow.analytics.flink.SessionFunction;
+import dev.segmentflow.analytics.qoe.MinuteSlice;
+import dev.segmentflow.analytics.qoe.QoeAlert;
+import dev.segmentflow.analytics.qoe.QoeGrader;
+import dev.segmentflow.analytics.qoe.QoeMinute;
+import dev.segmentflow.analytics.qoe.SessionSummary;
+import dev.segmentflow.analytics.sink.ClickHouseSinks;
+import dev.segmentflow.analytics.sink.QoeTables;
+import dev.segmentflow.schemas.Topics;
+import dev.segmentflow.schemas.events.DeadLetter;
+import dev.segmentflow.schemas.events.ViewerEvent;
+import dev.segmentflow.schemas.flink.KafkaEndpoints;
+import dev.segmentflow.schemas.flink.RawRecord;
+import dev.segmentflow.schemas.flink.ValidateEvents;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.java.utils.ParameterTool;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+
+/**
+ * viewer.events -> validate -> keyBy session -> SessionStateMachine -> ClickHouse qoe_sessions;
+ * session minute slices -> keyBy asset x region x edge x device -> 1 min windows -> qoe_minute;
+ * minutes -> keyBy region / edge -> 1 min windows -> grade -> qoe_alerts. Malformed, late and
+ * after-the-end events -> events.dlq and dead_letters.
+ */
+public final class QoeJob {
+  private QoeJob() {}
+
+  /** Where the job's output goes; tests and the demo pass their own. */
+  public record Sinks(
+      Sink<SessionSummary> sessionTable,
+      Sink<QoeMinute> minuteTable,
+      Sink<QoeAlert> alertTable,
+      Sink<DeadLetter> deadLetterTopic,
+      Sink<DeadLetter> deadLetterTable) {
+
+    public static Sinks production(String brokers, String jdbcUrl) {
+      return new Sinks(
+          QoeTables.sessions(jdbcUrl),
+          QoeTables.minutes(jdbcUrl),
+          QoeTables.alerts(jdbcUrl),
+          KafkaEndpoints.jsonSink(brokers, Topics.EVENTS_DLQ, DeadLetter::sourceTopic, "qoe-dlq"),
+          ClickHouseSinks.deadLetters(jdbcUrl));
+    }
+  }
+
+  /** Event-time bounds and the grading thresholds. */
+  public record Settings(
+      Duration outOfOrderness,
+      Duration idleness,
+      Duration inactivity,
+      Duration retention,
+      QoeGrader.Thresholds thresholds,
+      String sourceTopic) {
+    public static Settings defaults() {
+      return new Settings(
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(2),
+          Duration.ofMinutes(30),
+          QoeGrader.Thresholds.defaults(),
+          Topics.VIEWER_EVENTS);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    ParameterTool params = ParameterTool.fromArgs(args);
+    String brokers = params.getRequired("bootstrap-servers");
+    String jdbcUrl = params.getRequired("clickhouse-url");
+    String topic = params.get("viewer-topic", Topics.VIEWER_EVENTS);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.configure(PopularityJob.rocksDb());
+    env.enableCheckpointing(params.getLong("checkpoint-interval-ms", 10_000));
+    Settings d = Settings.defaults();
+    QoeGrader.Thresholds t = d.thresholds();
+    Settings settings =
+        new Settings(
+            Duration.ofSeconds(
+                params.getLong("out-of-orderness-seconds", d.outOfOrderness().toSeconds())),
+            Duration.ofSeconds(params.getLong("idleness-seconds", d.idleness().toSeconds())),
+            Duration.ofSeconds(params.getLong("inactivity-seconds", d.inactivity().toSeconds())),
+            Duration.ofMinutes(params.getLong("retention-minutes", d.retention().toMinutes())),
+            new QoeGrader.Thresholds(
+                params.getDouble("max-rebuffer-ratio", t.rebufferRatio()),
+                params.getDouble("max-startup-ms", t.startupMs()),
+                params.getDouble("max-switches", t.switchesPerSession()),
+                params.getDouble("max-failure-rate", t.failureRate()),
+                params.getInt("min-sessions", t.minSessions())),
+            topic);
+    build(
+        env,
+        env.fromSource(
+            KafkaEndpoints.rawSource(
+                brokers, topic, params.get("group-id", "qoe"), params.getBoolean("bounded", false)),
+            WatermarkStrategy.noWatermarks(),
+            "viewer.events"),
+        settings,
+        Sinks.production(brokers, jdbcUrl));
+    env.execute("qoe");
+  }
+
+  /** The data flow; event time is taken once a record is valid, as in the popularity job. */
+  public static void build(
+      StreamExecutionEnvironment env,
+      DataStream<RawRecord> viewerEvents,
+      Settings settings,
+      Sinks sinks) {
+    SingleOutputStreamOperator<ViewerEvent> events =
+        viewerEvents
+            .process(new ValidateEvents<>(ViewerEvent.class))
+            .name("validate viewer.events")
+            .uid("validate-viewer-events");
+
+    SingleOutputStreamOperator<SessionSummary> sessions =
+        events
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<ViewerEvent>forBoundedOutOfOrderness(settings.outOfOrderness())
+                    .withTimestampAssigner((e, ts) -> e.eventTimeMillis())
+                    .withIdleness(settings.idleness()))
+            .uid("viewer-event-time")
+            .keyBy(ViewerEvent::sessionId)
+            .process(
+                new SessionFunction(
+                    settings.inactivity(), settings.retention(), settings.sourceTopic()))
+            .name("sessions")
+            .uid("sessions");
+    sessions.sinkTo(sinks.sessionTable()).name("qoe_sessions").uid("qoe-sessions-sink");
+
+    DataStream<QoeMinute> minutes =
+        sessions
+            .getSideOutput(SessionFunction.SLICES)
+            .keyBy(MinuteSlice::aggregateKey)
+            .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+            .process(new MinuteWindowFunction())
+            .name("minute aggregates")
+            .uid("qoe-minutes");
+    minutes.sinkTo(sinks.minuteTable()).name("qoe_minute").uid("qoe-minute-sink");
+
+    minutes
+        .flatMap(
+            (QoeMinute m, org.apache.flink.util.Collector<ScopedMinute> out) ->
+                AlertWindowFunction.scopes(m).forEach(out::collect))
+        .returns(ScopedMinute.class)
+        .name("scopes")
+        .uid("qoe-scopes")
+        .keyBy(ScopedMinute::scope)
+        .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+        .process(new AlertWindowFunction(settings.thresholds()))
+        .name("grade")
+        .uid("qoe-grade")
+        .sinkTo(sinks.alertTable())
+        .name("qoe_alerts")
+        .uid("qoe-alerts-sink");
+
+    DataStream<DeadLetter> deadLetters =
+        events
+            .getSideOutput(ValidateEvents.DEAD_LETTERS)
+            .union(sessions.getSideOutput(SessionFunction.DEAD_LETTERS));
+    deadLetters.sinkTo(sinks.deadLetterTopic()).name("events.dlq").uid("dlq-topic-sink");
+    deadLetters.sinkTo(sinks.deadLetterTable()).name("dead_letters").uid("dlq-table-sink");
+  }
+}
