@@ -132,7 +132,8 @@ public final class SessionFunction
       return;
     }
     if (!m.ended() && ts >= m.lastEventAt() + inactivityMillis) {
-      m.closeInactive();
+      m.closeInactive(ts);
+      ctx.timerService().registerEventTimeTimer(ts - Math.floorMod(ts, 60_000L) + 60_000 - 1);
       closed(m, ctx, out);
     }
     for (MinuteSlice s : m.drainSlices(ts + 1)) {

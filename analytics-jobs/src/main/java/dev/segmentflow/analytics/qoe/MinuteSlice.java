@@ -14,6 +14,10 @@ public final class MinuteSlice {
   public String region;
   public String edgeId;
   public String device;
+
+  /** The session had an event in this minute (a slice may only carry an exit found later). */
+  public boolean active;
+
   public long playMs;
   public long stallMs;
   public long seekMs;

@@ -24,7 +24,7 @@ public record QoeMinute(
     long version,
     ArrayList<Long> startupsMs) {
 
-  /** Sums the slices of one key and minute. */
+  /** Sums the slices of one key and minute; sessions counts those active in the minute. */
   public static QoeMinute of(Iterable<MinuteSlice> slices) {
     MinuteSlice first = null;
     java.util.HashSet<String> sessions = new java.util.HashSet<>();
@@ -39,7 +39,9 @@ public record QoeMinute(
       if (first == null) {
         first = s;
       }
-      sessions.add(s.sessionId);
+      if (s.active) {
+        sessions.add(s.sessionId);
+      }
       play += s.playMs;
       stall += s.stallMs;
       failures += s.failures;

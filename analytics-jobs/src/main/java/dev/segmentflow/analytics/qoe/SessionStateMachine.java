@@ -22,8 +22,8 @@ import java.util.TreeMap;
  *   <li>a bitrate switch counts once video has started (the first pick is not a switch).
  * </ul>
  *
- * A session that goes silent is closed by the caller with {@link #closeInactive()}; time after its
- * last event is not counted. Event ids already seen are ignored, so a redelivered event changes
+ * A session that goes silent is closed by the caller with {@link #closeInactive(long)}; time after
+ * its last event is not counted. Event ids already seen are ignored, so a redelivered event changes
  * nothing. CMCD-only sessions (heartbeats from the edge, no play_request) start playing at their
  * first heartbeat, with no startup time.
  */
@@ -97,6 +97,7 @@ public final class SessionStateMachine {
       startedAt = t;
     }
     MinuteSlice slice = slice(t);
+    slice.active = true;
     account(t, slice);
     lastEventAt = t;
     switch (e.type()) {
@@ -172,14 +173,19 @@ public final class SessionStateMachine {
     return Outcome.ACCEPTED;
   }
 
-  /** The session went silent: it ends at its last event. */
-  public void closeInactive() {
+  /**
+   * The session went silent: it ends at its last event. An exit before start found this way is
+   * counted in the minute it was found ({@code nowMillis}), since the minute of the last event has
+   * already been reported by then.
+   */
+  public void closeInactive(long nowMillis) {
     if (state == State.ENDED || lastEventAt < 0) {
       return;
     }
     if (state == State.IDLE || state == State.STARTING) {
       exitBeforeStart = true;
-      slice(lastEventAt).exitsBeforeStart++;
+      MinuteSlice found = slice(Math.max(nowMillis, lastEventAt));
+      found.exitsBeforeStart++;
     }
     end(lastEventAt, "inactive");
   }

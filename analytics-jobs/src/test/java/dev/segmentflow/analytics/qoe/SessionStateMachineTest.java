@@ -135,7 +135,10 @@ class SessionStateMachineTest {
 
     SessionStateMachine silent = run(ev(ViewerEventType.PLAY_REQUEST, 0));
     assertThat(silent.ended()).isFalse();
-    silent.closeInactive();
+    silent.closeInactive(T0 + 120_000);
+    List<MinuteSlice> slices = silent.drainSlices(Long.MAX_VALUE);
+    assertThat(slices).extracting(x -> x.exitsBeforeStart).containsExactly(0, 1);
+    assertThat(slices).extracting(x -> x.active).containsExactly(true, false);
     assertThat(silent.summary().exitBeforeStart()).isTrue();
     assertThat(silent.summary().endReason()).isEqualTo("inactive");
   }
@@ -147,7 +150,7 @@ class SessionStateMachineTest {
             ev(ViewerEventType.PLAY_REQUEST, 0),
             ev(ViewerEventType.FIRST_FRAME, 1000),
             ev(ViewerEventType.HEARTBEAT, 11_000));
-    m.closeInactive();
+    m.closeInactive(T0 + 200_000);
     assertThat(m.summary().playMs()).isEqualTo(10_000);
     assertThat(m.summary().endedAtMillis()).isEqualTo(T0 + 11_000);
     assertThat(m.summary().exitBeforeStart()).isFalse();
@@ -171,7 +174,7 @@ class SessionStateMachineTest {
   void cmcdOnlySessionsPlayFromTheirFirstHeartbeat() {
     SessionStateMachine m =
         run(ev(ViewerEventType.HEARTBEAT, 0, 800L, null), ev(ViewerEventType.HEARTBEAT, 4000));
-    m.closeInactive();
+    m.closeInactive(T0 + 200_000);
     assertThat(m.summary().playMs()).isEqualTo(4000);
     assertThat(m.summary().startupMs()).isNull();
     assertThat(m.summary().exitBeforeStart()).isFalse();

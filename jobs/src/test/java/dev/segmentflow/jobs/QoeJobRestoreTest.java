@@ -1,0 +1,457 @@
+package dev.segmentflow.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.segmentflow.analytics.sink.ClickHouseSinks;
+import dev.segmentflow.analytics.sink.QoeTables;
+import dev.segmentflow.schemas.Json;
+import dev.segmentflow.schemas.Topics.TopicSpec;
+import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
+import dev.segmentflow.schemas.clickhouse.ClickHouseMigrator;
+import dev.segmentflow.schemas.events.DeadLetter;
+import dev.segmentflow.schemas.events.ViewerEvent;
+import dev.segmentflow.schemas.events.ViewerEventType;
+import dev.segmentflow.schemas.flink.KafkaEndpoints;
+import dev.segmentflow.schemas.flink.RawRecord;
+import dev.segmentflow.schemas.kafka.TopicCreator;
+import dev.segmentflow.testkit.ClickHouseServer;
+import dev.segmentflow.testkit.FlinkMiniCluster;
+import dev.segmentflow.testkit.KafkaBroker;
+import dev.segmentflow.testkit.RealServices;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Scripted playback sessions whose true play, stall, seek and startup times are known from the
+ * script itself (not from the state machine), sent out of order within the bound, with redelivered
+ * events, events after a session's end and malformed records. The QoeJob is killed mid-stream,
+ * restores from its checkpoint, and ClickHouse must then hold exactly the scripted truth.
+ */
+@ExtendWith(RealServices.class)
+class QoeJobRestoreTest {
+  static final String TOPIC = "qoe-test.viewer.events";
+  static final long MIN = 60_000;
+  static final List<String> REGIONS = List.of("eu", "us", "apac");
+
+  /** What each session really did, by construction. */
+  record Truth(
+      String sessionId,
+      Long startupMs,
+      long playMs,
+      long stallMs,
+      long seekMs,
+      int stalls,
+      int switches,
+      int recoverable,
+      boolean failed,
+      boolean exitBeforeStart,
+      String endReason) {
+    String row() {
+      return String.join(
+          "\t",
+          sessionId,
+          startupMs == null ? "\\N" : startupMs.toString(),
+          Long.toString(playMs),
+          Long.toString(stallMs),
+          Long.toString(seekMs),
+          Integer.toString(stalls),
+          Integer.toString(switches),
+          Integer.toString(recoverable),
+          failed ? "1" : "0",
+          exitBeforeStart ? "1" : "0",
+          endReason);
+    }
+  }
+
+  static final List<Truth> truths = new ArrayList<>();
+  static final List<ViewerEvent> accepted = new ArrayList<>();
+  static int records;
+  static int duplicatesSent;
+  static int afterEndSent;
+  static int malformedSent;
+
+  /** Builds one session's events while keeping its true figures. */
+  static final class Script {
+    final String sid;
+    final String region;
+    final String edge;
+    final String device;
+    final String asset;
+    final List<ViewerEvent> events = new ArrayList<>();
+    long t;
+    int n;
+    long play;
+    long stall;
+    long seek;
+    int stalls;
+    int switches;
+    int recoverable;
+
+    Script(String sid, String region, String edge, String device, String asset, long start) {
+      this.sid = sid;
+      this.region = region;
+      this.edge = edge;
+      this.device = device;
+      this.asset = asset;
+      this.t = start;
+    }
+
+    ViewerEvent emit(ViewerEventType type, Long bitrate, Boolean fatal) {
+      ViewerEvent e =
+          new ViewerEvent(
+              ViewerEvent.VERSION,
+              sid + "-" + (n++),
+              type,
+              sid,
+              "viewer-" + sid,
+              asset,
+              region,
+              edge,
+              device,
+              t,
+              null,
+              bitrate,
+              null,
+              null,
+              null,
+              null,
+              fatal,
+              null);
+      events.add(e);
+      return e;
+    }
+
+    void playFor(long ms) {
+      t += ms;
+      play += ms;
+    }
+  }
+
+  @BeforeAll
+  static void produce(KafkaBroker kafka) throws Exception {
+    Random r = new Random(7);
+    long base = System.currentTimeMillis() - 48 * 3_600_000L;
+    base -= base % MIN;
+    List<ViewerEvent> sent = new ArrayList<>();
+    for (int i = 0; i < 360; i++) {
+      String region = REGIONS.get(i % 3);
+      Script s =
+          new Script(
+              "s" + i,
+              region,
+              "edge-" + region + "-" + (i / 3 % 2),
+              List.of("web", "tv", "mobile").get(r.nextInt(3)),
+              "a" + r.nextInt(8),
+              base + (long) (i * 2_500L) + r.nextInt(2000));
+      truths.add(script(s, r));
+      accepted.addAll(s.events);
+      sent.addAll(s.events);
+    }
+    // Redeliveries (same event id) and events after a session's end
+    List<ViewerEvent> extra = new ArrayList<>();
+    for (ViewerEvent e : sent) {
+      if (r.nextInt(100) < 3) {
+        extra.add(e);
+        duplicatesSent++;
+      }
+      if (e.type() == ViewerEventType.END && r.nextInt(100) < 10) {
+        extra.add(
+            new ViewerEvent(
+                ViewerEvent.VERSION,
+                e.sessionId() + "-after",
+                ViewerEventType.HEARTBEAT,
+                e.sessionId(),
+                e.viewerId(),
+                e.assetId(),
+                e.region(),
+                e.edgeId(),
+                e.device(),
+                e.eventTimeMillis() + 1500,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
+        afterEndSent++;
+      }
+    }
+    sent.addAll(extra);
+    // Out of order within 20 s (the job allows 30 s): sort by time plus a random delay.
+    TreeMap<Long, ViewerEvent> order = new TreeMap<>();
+    for (ViewerEvent e : sent) {
+      long key = (e.eventTimeMillis() + r.nextInt(20_000)) * 1000 + order.size() % 1000;
+      while (order.containsKey(key)) {
+        key++;
+      }
+      order.put(key, e);
+    }
+    TopicCreator.ensure(
+        kafka.bootstrapServers(),
+        List.of(new TopicSpec(TOPIC, 2, Duration.ofDays(7), "delete", "sessionId")),
+        (short) 1);
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    List<String> malformed =
+        List.of(
+            "{\"schemaVersion\":1,\"type\":\"play_request\"}",
+            "not json",
+            "{\"schemaVersion\":1,\"eventId\":\"x\",\"type\":\"teleport\",\"sessionId\":\"s1\","
+                + "\"viewerId\":\"v\",\"assetId\":\"a0\",\"region\":\"eu\",\"eventTimeMillis\":1}");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+      int i = 0;
+      for (ViewerEvent e : order.values()) {
+        producer.send(new ProducerRecord<>(TOPIC, e.sessionId(), Json.string(e)));
+        records++;
+        if (++i % 1000 == 500) {
+          producer.send(
+              new ProducerRecord<>(TOPIC, "bad", malformed.get(malformedSent % malformed.size())));
+          malformedSent++;
+          records++;
+        }
+      }
+    }
+  }
+
+  /** One session: the kind is drawn, the figures follow from the script. */
+  static Truth script(Script s, Random r) {
+    boolean apac = s.region.equals("apac"); // a region with a bad network: long stalls
+    s.emit(ViewerEventType.PLAY_REQUEST, null, null);
+    int kind = r.nextInt(100);
+    long startup = 300 + r.nextInt(3500);
+    if (kind < 6) { // leaves before the video starts
+      s.t += startup;
+      s.emit(ViewerEventType.END, null, null);
+      return truth(s, null, true, false, "ended");
+    }
+    if (kind < 9) { // goes silent before the video starts
+      return truth(s, null, true, false, "inactive");
+    }
+    if (kind < 12) { // fatal error before the first frame
+      s.t += startup;
+      s.emit(ViewerEventType.ERROR, null, true);
+      return truth(s, null, false, true, "fatal_error");
+    }
+    long bitrate = List.of(400L, 800L, 1600L).get(r.nextInt(3));
+    s.t += startup;
+    s.emit(ViewerEventType.FIRST_FRAME, bitrate, null);
+    int beats = 6 + r.nextInt(18);
+    for (int b = 0; b < beats; b++) {
+      int what = r.nextInt(100);
+      if (what < (apac ? 30 : 4)) {
+        s.playFor(1000 + r.nextInt(4000));
+        s.emit(ViewerEventType.STALL_START, null, null);
+        long d = apac ? 2000 + r.nextInt(6000) : 300 + r.nextInt(1500);
+        s.t += d;
+        s.stall += d;
+        s.stalls++;
+        s.emit(ViewerEventType.STALL_END, null, null);
+      } else if (what < 40) {
+        s.playFor(1000 + r.nextInt(5000));
+        s.emit(ViewerEventType.SEEK, null, null);
+        s.playFor(100);
+        s.emit(ViewerEventType.STALL_START, null, null);
+        long d = 400 + r.nextInt(1500);
+        s.t += d;
+        s.seek += d;
+        s.emit(ViewerEventType.STALL_END, null, null);
+      } else if (what < 50) {
+        s.playFor(1000 + r.nextInt(5000));
+        bitrate = bitrate == 800 ? 1600 : 800;
+        s.emit(ViewerEventType.BITRATE_SWITCH, bitrate, null);
+        s.switches++;
+      } else if (what < 53) {
+        s.playFor(1000 + r.nextInt(5000));
+        s.emit(ViewerEventType.ERROR, null, false);
+        s.recoverable++;
+      }
+      s.playFor(10_000);
+      s.emit(ViewerEventType.HEARTBEAT, bitrate, null);
+    }
+    if (kind < 16) {
+      s.playFor(2000);
+      s.emit(ViewerEventType.ERROR, null, true);
+      return truth(s, startup, false, true, "fatal_error");
+    }
+    if (kind < 28) { // no end: closed by the inactivity timeout at the last heartbeat
+      return truth(s, startup, false, false, "inactive");
+    }
+    s.playFor(3000);
+    s.emit(ViewerEventType.END, null, null);
+    return truth(s, startup, false, false, "ended");
+  }
+
+  static Truth truth(Script s, Long startup, boolean exit, boolean failed, String reason) {
+    return new Truth(
+        s.sid,
+        startup,
+        s.play,
+        s.stall,
+        s.seek,
+        s.stalls,
+        s.switches,
+        s.recoverable,
+        failed,
+        exit,
+        reason);
+  }
+
+  @Test
+  void afterAKillAndRestoreClickHouseHoldsExactlyTheScriptedTruth(
+      KafkaBroker kafka, ClickHouseServer clickHouse, FlinkMiniCluster flink) throws Exception {
+    String db = "qoe_killed";
+    clickHouse.query("CREATE DATABASE IF NOT EXISTS " + db);
+    String jdbcUrl = clickHouse.jdbcUrl(db);
+    try (Connection c = ClickHouseJdbc.connect(jdbcUrl)) {
+      ClickHouseMigrator.bundled().migrate(c);
+    }
+    String dlq = "qoe-test.dlq";
+    TopicCreator.ensure(
+        kafka.bootstrapServers(),
+        List.of(new TopicSpec(dlq, 1, Duration.ofDays(7), "delete", "sourceTopic")),
+        (short) 1);
+
+    Configuration conf = PopularityJob.rocksDb();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+    StreamExecutionEnvironment env = flink.environment(2);
+    env.configure(conf);
+    env.enableCheckpointing(300);
+    PopularityJobRestoreTest.KillOnce.reset(records / 2);
+    DataStream<RawRecord> events =
+        env.fromSource(
+                KafkaEndpoints.rawSource(kafka.bootstrapServers(), TOPIC, "qoe-killed", true),
+                WatermarkStrategy.noWatermarks(),
+                TOPIC)
+            .map(new PopularityJobRestoreTest.KillOnce())
+            .name("kill once");
+    QoeJob.Settings d = QoeJob.Settings.defaults();
+    QoeJob.build(
+        env,
+        events,
+        new QoeJob.Settings(
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(2),
+            d.retention(),
+            d.thresholds(),
+            TOPIC),
+        new QoeJob.Sinks(
+            QoeTables.sessions(jdbcUrl),
+            QoeTables.minutes(jdbcUrl),
+            QoeTables.alerts(jdbcUrl),
+            KafkaEndpoints.jsonSink(
+                kafka.bootstrapServers(), dlq, DeadLetter::sourceTopic, "qoe-killed-dlq"),
+            ClickHouseSinks.deadLetters(jdbcUrl)));
+    env.execute("qoe-killed");
+    assertThat(PopularityJobRestoreTest.KillOnce.FAILURES.get())
+        .as("the job was killed and restored")
+        .isEqualTo(1);
+
+    // Every session, field by field, equals its script.
+    List<String> expected =
+        truths.stream().sorted(Comparator.comparing(Truth::sessionId)).map(Truth::row).toList();
+    List<String> rows =
+        List.of(
+            clickHouse
+                .query(
+                    "SELECT session_id, startup_ms, play_ms, stall_ms, seek_ms, stall_count,"
+                        + " bitrate_switches, recoverable_errors, failed, exit_before_start,"
+                        + " end_reason FROM "
+                        + db
+                        + ".qoe_sessions FINAL ORDER BY session_id")
+                .strip()
+                .split("\n"));
+    assertThat(rows).isEqualTo(expected);
+
+    // Minutes add up to the same totals, and count each session once per minute it was active.
+    long play = truths.stream().mapToLong(Truth::playMs).sum();
+    long stall = truths.stream().mapToLong(Truth::stallMs).sum();
+    long failures = truths.stream().filter(Truth::failed).count();
+    long exits = truths.stream().filter(Truth::exitBeforeStart).count();
+    long switches = truths.stream().mapToLong(Truth::switches).sum();
+    Set<String> sessionMinutes = new HashSet<>();
+    for (ViewerEvent e : accepted) {
+      sessionMinutes.add(e.sessionId() + "@" + e.eventTimeMillis() / MIN);
+    }
+    assertThat(
+            clickHouse
+                .query(
+                    "SELECT sum(play_ms), sum(stall_ms), sum(failures), sum(exits_before_start),"
+                        + " sum(bitrate_switches), sum(sessions) FROM "
+                        + db
+                        + ".qoe_minute FINAL")
+                .strip())
+        .isEqualTo(
+            String.join(
+                "\t",
+                Long.toString(play),
+                Long.toString(stall),
+                Long.toString(failures),
+                Long.toString(exits),
+                Long.toString(switches),
+                Integer.toString(sessionMinutes.size())));
+
+    // The stalling region is graded down for its rebuffer ratio; the others are not.
+    String alerts =
+        clickHouse.query(
+            "SELECT scope, count() FROM "
+                + db
+                + ".qoe_alerts FINAL WHERE scope_type = 'region' AND metric = 'rebuffer_ratio'"
+                + " GROUP BY scope ORDER BY scope");
+    assertThat(alerts.strip()).startsWith("apac\t").doesNotContain("eu\t").doesNotContain("us\t");
+
+    // Dead letters: every malformed record and every event after an end, once each.
+    assertThat(malformedSent).isGreaterThan(0);
+    assertThat(afterEndSent).isGreaterThan(0);
+    assertThat(duplicatesSent).isGreaterThan(0);
+    assertThat(
+            clickHouse
+                .query(
+                    "SELECT reason, count() FROM "
+                        + db
+                        + ".dead_letters FINAL GROUP BY reason ORDER BY reason")
+                .strip())
+        .isEqualTo("INCONSISTENT\t" + afterEndSent + "\n" + reasonsOfMalformed());
+    assertThat(kafka.readCommitted(dlq)).hasSize(malformedSent + afterEndSent);
+  }
+
+  /**
+   * What the validator says of the three malformed shapes, in reason order, as ClickHouse prints.
+   */
+  static String reasonsOfMalformed() {
+    TreeMap<String, Integer> byReason = new TreeMap<>();
+    String[] reasons = {"MISSING_FIELD", "MALFORMED_JSON", "UNKNOWN_ENUM_VALUE"};
+    for (int i = 0; i < malformedSent; i++) {
+      byReason.merge(reasons[i % 3], 1, Integer::sum);
+    }
+    StringBuilder b = new StringBuilder();
+    byReason.forEach((k, v) -> b.append(k).append('\t').append(v).append('\n'));
+    return b.toString().strip();
+  }
+}
