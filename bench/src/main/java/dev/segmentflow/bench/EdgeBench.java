@@ -2,17 +2,13 @@ package dev.segmentflow.bench;
 
 import dev.segmentflow.edge.EdgeConfig;
 import dev.segmentflow.edge.EdgeServer;
-import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.schemas.kafka.TopicCreator;
 import dev.segmentflow.testkit.ChildProcess;
 import dev.segmentflow.testkit.KafkaBroker;
 import dev.segmentflow.testkit.Ports;
-import dev.segmentflow.transcode.encode.SegmentTranscoder;
 import dev.segmentflow.transcode.encode.VodPackager;
 import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
 import dev.segmentflow.transcode.ingest.SampleMedia;
-import dev.segmentflow.transcode.ingest.SourceSplitter;
-import dev.segmentflow.transcode.ladder.LadderTemplate;
 import dev.segmentflow.transcode.store.OriginStore;
 import java.io.IOException;
 import java.net.URI;
@@ -61,15 +57,7 @@ public final class EdgeBench {
     FfmpegTools tools = FfmpegTools.bundled();
     Path clip = SampleMedia.synthetic(dir.resolve("clip.mp4"), 60, 1280, 720, 24, true);
     try (OriginStore store = OriginStore.open(OriginStore.Config.local(origin))) {
-      new VodPackager(
-              new SourceSplitter(tools, Duration.ofMinutes(5)),
-              new SegmentTranscoder(
-                  tools,
-                  SegmentTranscoder.Settings.defaults()
-                      .withTemplate(LadderTemplate.standard().only(List.of("720p", "480p", "240p")))
-                      .withPreset("ultrafast")
-                      .withQualityEvery(0)),
-              store)
+      VodPackager.quick(tools, List.of("720p", "480p", "240p"), store)
           .packageFile(clip, "bench1", 4, dir.resolve("work"), s -> {});
     }
     List<String> paths = servablePaths(origin);
@@ -86,14 +74,7 @@ public final class EdgeBench {
     progress("[2/5] starting Kafka (the edge's access log), nginx and the edge");
     try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"));
         Nginx nginx = Nginx.start(dir.resolve("nginx"), origin)) {
-      TopicCreator.ensure(
-          kafka.bootstrapServers(),
-          List.of(
-              Topics.spec(Topics.EDGE_REQUESTS),
-              Topics.spec(Topics.VIEWER_EVENTS),
-              Topics.spec(Topics.EVENTS_DLQ),
-              Topics.spec(Topics.CDN_DIRECTIVES)),
-          (short) 1);
+      TopicCreator.ensure(kafka.bootstrapServers(), EdgeServer.topics(), (short) 1);
       Map<String, String> settings = new HashMap<>();
       settings.put("port", "0");
       settings.put("edge-id", "edge-bench");

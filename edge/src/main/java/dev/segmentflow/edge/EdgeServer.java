@@ -5,6 +5,7 @@ import dev.segmentflow.cache.policy.LruCache;
 import dev.segmentflow.cache.policy.S3FifoCache;
 import dev.segmentflow.cache.policy.ServingPolicy;
 import dev.segmentflow.schemas.Json;
+import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.schemas.events.EdgeRequest;
 import dev.segmentflow.schemas.events.EdgeRequest.CacheStatus;
 import dev.segmentflow.schemas.events.EdgeRequest.ObjectType;
@@ -167,6 +168,15 @@ public final class EdgeServer implements AutoCloseable {
 
   public Prefetcher prefetcher() {
     return prefetcher;
+  }
+
+  /** The topics an edge reads and writes, as the catalogue defines them. */
+  public static List<Topics.TopicSpec> topics() {
+    return List.of(
+        Topics.spec(Topics.EDGE_REQUESTS),
+        Topics.spec(Topics.VIEWER_EVENTS),
+        Topics.spec(Topics.EVENTS_DLQ),
+        Topics.spec(Topics.CDN_DIRECTIVES));
   }
 
   public DirectiveApplier directives() {

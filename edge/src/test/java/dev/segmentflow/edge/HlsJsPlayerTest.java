@@ -10,12 +10,9 @@ import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.kafka.TopicCreator;
 import dev.segmentflow.testkit.KafkaBroker;
 import dev.segmentflow.testkit.RealServices;
-import dev.segmentflow.transcode.encode.SegmentTranscoder;
 import dev.segmentflow.transcode.encode.VodPackager;
 import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
 import dev.segmentflow.transcode.ingest.SampleMedia;
-import dev.segmentflow.transcode.ingest.SourceSplitter;
-import dev.segmentflow.transcode.ladder.LadderTemplate;
 import dev.segmentflow.transcode.store.OriginStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,25 +56,10 @@ class HlsJsPlayerTest {
     FfmpegTools tools = FfmpegTools.bundled();
     Path clip = SampleMedia.synthetic(dir.resolve("clip.mp4"), 20, 640, 360, 24, true);
     try (OriginStore store = OriginStore.open(OriginStore.Config.local(origin))) {
-      new VodPackager(
-              new SourceSplitter(tools, Duration.ofMinutes(2)),
-              new SegmentTranscoder(
-                  tools,
-                  SegmentTranscoder.Settings.defaults()
-                      .withTemplate(LadderTemplate.standard().only(List.of("360p", "240p")))
-                      .withPreset("ultrafast")
-                      .withQualityEvery(0)),
-              store)
+      VodPackager.quick(tools, List.of("360p", "240p"), store)
           .packageFile(clip, "play1", 4, dir.resolve("work"), s -> {});
     }
-    TopicCreator.ensure(
-        kafka.bootstrapServers(),
-        List.of(
-            Topics.spec(Topics.EDGE_REQUESTS),
-            Topics.spec(Topics.VIEWER_EVENTS),
-            Topics.spec(Topics.EVENTS_DLQ),
-            Topics.spec(Topics.CDN_DIRECTIVES)),
-        (short) 1);
+    TopicCreator.ensure(kafka.bootstrapServers(), EdgeServer.topics(), (short) 1);
     edge =
         new EdgeServer(
                 EdgeConfig.of(

@@ -205,13 +205,7 @@ class PopularityJobRestoreTest {
             new TopicSpec(dlq, 1, Duration.ofDays(7), "delete", "sourceTopic")),
         (short) 1);
 
-    Configuration conf = PopularityJob.rocksDb();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-    StreamExecutionEnvironment env = flink.environment(2);
-    env.configure(conf);
-    env.enableCheckpointing(300);
+    StreamExecutionEnvironment env = restartingEnvironment(flink);
     KillOnce.reset(failAfter);
     DataStream<RawRecord> edge =
         env.fromSource(
@@ -263,6 +257,21 @@ class PopularityJobRestoreTest {
         clickHouse.query("SELECT count() FROM " + db + ".dead_letters FINAL").trim();
     assertThat(tableLetters).isEqualTo(Integer.toString(letters));
     return new Run(sorted(topic), table, rows, letters, KillOnce.FAILURES.get());
+  }
+
+  /**
+   * Parallelism 2 on RocksDB, a checkpoint every 300 ms, and restarts (from the last checkpoint)
+   * after a failure such as {@link KillOnce}'s.
+   */
+  static StreamExecutionEnvironment restartingEnvironment(FlinkMiniCluster flink) {
+    Configuration conf = PopularityJob.rocksDb();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+    StreamExecutionEnvironment env = flink.environment(2);
+    env.configure(conf);
+    env.enableCheckpointing(300);
+    return env;
   }
 
   static List<Directive> sorted(List<Directive> in) {

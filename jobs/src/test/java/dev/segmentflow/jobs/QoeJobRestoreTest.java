@@ -29,8 +29,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -335,13 +333,7 @@ class QoeJobRestoreTest {
         List.of(new TopicSpec(dlq, 1, Duration.ofDays(7), "delete", "sourceTopic")),
         (short) 1);
 
-    Configuration conf = PopularityJob.rocksDb();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-    StreamExecutionEnvironment env = flink.environment(2);
-    env.configure(conf);
-    env.enableCheckpointing(300);
+    StreamExecutionEnvironment env = PopularityJobRestoreTest.restartingEnvironment(flink);
     PopularityJobRestoreTest.KillOnce.reset(records / 2);
     DataStream<RawRecord> events =
         env.fromSource(

@@ -36,6 +36,24 @@ public final class VodPackager {
   }
 
   /**
+   * A quick ladder of the named rungs (x264 ultrafast, no quality scoring) for tests, benchmarks
+   * and demos, where packaging time matters more than compression.
+   */
+  public static VodPackager quick(
+      dev.segmentflow.transcode.ffmpeg.FfmpegTools tools, List<String> rungs, OriginStore store) {
+    return new VodPackager(
+        new SourceSplitter(tools, java.time.Duration.ofMinutes(5)),
+        new SegmentTranscoder(
+            tools,
+            SegmentTranscoder.Settings.defaults()
+                .withTemplate(
+                    dev.segmentflow.transcode.ladder.LadderTemplate.standard().only(rungs))
+                .withPreset("ultrafast")
+                .withQualityEvery(0)),
+        store);
+  }
+
+  /**
    * @return the master playlist keys written (TS, fMP4)
    */
   public List<String> packageFile(
