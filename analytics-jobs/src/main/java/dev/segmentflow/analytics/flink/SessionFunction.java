@@ -115,8 +115,8 @@ public final class SessionFunction
                 DEAD_LETTERS, letter(e, ReasonCode.INCONSISTENT, "the session had already ended"));
           }
           case ACCEPTED -> {
-            long minute = e.eventTimeMillis() - Math.floorMod(e.eventTimeMillis(), 60_000L);
-            ctx.timerService().registerEventTimeTimer(minute + 60_000 - 1);
+            ctx.timerService()
+                .registerEventTimeTimer(MinuteSlice.lastMillisOfMinute(e.eventTimeMillis()));
           }
         }
       }
@@ -133,7 +133,7 @@ public final class SessionFunction
     }
     if (!m.ended() && ts >= m.lastEventAt() + inactivityMillis) {
       m.closeInactive(ts);
-      ctx.timerService().registerEventTimeTimer(ts - Math.floorMod(ts, 60_000L) + 60_000 - 1);
+      ctx.timerService().registerEventTimeTimer(MinuteSlice.lastMillisOfMinute(ts));
       closed(m, ctx, out);
     }
     for (MinuteSlice s : m.drainSlices(ts + 1)) {

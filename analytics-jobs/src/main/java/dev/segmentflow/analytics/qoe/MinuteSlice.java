@@ -46,4 +46,14 @@ public final class MinuteSlice {
   public long minuteEndMillis() {
     return minuteStartMillis + 60_000;
   }
+
+  /** The start of the event-time minute that holds {@code millis}. */
+  public static long minuteStart(long millis) {
+    return millis - Math.floorMod(millis, 60_000L);
+  }
+
+  /** The last millisecond of that minute: when event time reaches it, the minute is complete. */
+  public static long lastMillisOfMinute(long millis) {
+    return minuteStart(millis) + 60_000 - 1;
+  }
 }

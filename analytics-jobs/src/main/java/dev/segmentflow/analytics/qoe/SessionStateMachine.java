@@ -246,7 +246,7 @@ public final class SessionStateMachine {
   }
 
   private MinuteSlice slice(long t) {
-    long minute = t - Math.floorMod(t, 60_000L);
+    long minute = MinuteSlice.minuteStart(t);
     return slices.computeIfAbsent(minute, m -> new MinuteSlice(m, this));
   }
 
