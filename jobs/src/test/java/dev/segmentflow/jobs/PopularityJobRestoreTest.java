@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,10 +40,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -115,27 +111,23 @@ class PopularityJobRestoreTest {
             new TopicSpec(EDGE, 2, Duration.ofDays(7), "delete", "sessionId"),
             new TopicSpec(VIEWER, 2, Duration.ofDays(7), "delete", "sessionId")),
         (short) 1);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-      for (int i = 0; i < requests.size(); i++) {
-        EdgeRequest r = requests.get(i);
-        producer.send(new ProducerRecord<>(EDGE, r.sessionId(), Json.string(r)));
-        if (i % 2000 == 1000) {
-          producer.send(new ProducerRecord<>(EDGE, "bad", malformedEdge.get(i / 2000 % 2)));
-          malformedSent++;
-        }
-      }
-      for (ViewerEvent e : plays) {
-        producer.send(new ProducerRecord<>(VIEWER, e.sessionId(), Json.string(e)));
-      }
-      for (String bad : malformedViewer) {
-        producer.send(new ProducerRecord<>(VIEWER, "bad", bad));
+    List<ProducerRecord<String, String>> out = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      EdgeRequest r = requests.get(i);
+      out.add(new ProducerRecord<>(EDGE, r.sessionId(), Json.string(r)));
+      if (i % 2000 == 1000) {
+        out.add(new ProducerRecord<>(EDGE, "bad", malformedEdge.get(i / 2000 % 2)));
         malformedSent++;
       }
     }
+    for (ViewerEvent e : plays) {
+      out.add(new ProducerRecord<>(VIEWER, e.sessionId(), Json.string(e)));
+    }
+    for (String bad : malformedViewer) {
+      out.add(new ProducerRecord<>(VIEWER, "bad", bad));
+      malformedSent++;
+    }
+    kafka.produce(out);
   }
 
   @Test

@@ -24,17 +24,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -210,29 +206,24 @@ class QoeJobRestoreTest {
         kafka.bootstrapServers(),
         List.of(new TopicSpec(TOPIC, 2, Duration.ofDays(7), "delete", "sessionId")),
         (short) 1);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     List<String> malformed =
         List.of(
             "{\"schemaVersion\":1,\"type\":\"play_request\"}",
             "not json",
             "{\"schemaVersion\":1,\"eventId\":\"x\",\"type\":\"teleport\",\"sessionId\":\"s1\","
                 + "\"viewerId\":\"v\",\"assetId\":\"a0\",\"region\":\"eu\",\"eventTimeMillis\":1}");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-      int i = 0;
-      for (ViewerEvent e : order.values()) {
-        producer.send(new ProducerRecord<>(TOPIC, e.sessionId(), Json.string(e)));
-        records++;
-        if (++i % 1000 == 500) {
-          producer.send(
-              new ProducerRecord<>(TOPIC, "bad", malformed.get(malformedSent % malformed.size())));
-          malformedSent++;
-          records++;
-        }
+    List<ProducerRecord<String, String>> out = new ArrayList<>();
+    int i = 0;
+    for (ViewerEvent e : order.values()) {
+      out.add(new ProducerRecord<>(TOPIC, e.sessionId(), Json.string(e)));
+      if (++i % 1000 == 500) {
+        out.add(
+            new ProducerRecord<>(TOPIC, "bad", malformed.get(malformedSent % malformed.size())));
+        malformedSent++;
       }
     }
+    kafka.produce(out);
+    records = out.size();
   }
 
   /** One session: the kind is drawn, the figures follow from the script. */

@@ -9,14 +9,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A single-node KRaft Kafka broker in a child JVM: storage formatted once, then {@code
@@ -131,6 +138,32 @@ public final class KafkaBroker implements Service {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * Writes test input and returns only once every record is acknowledged. A test whose input was
+   * partly lost would compare the job against data it never saw, so any failed send fails here.
+   */
+  public void produce(List<ProducerRecord<String, String>> records) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      for (ProducerRecord<String, String> r : records) {
+        sent.add(producer.send(r));
+      }
+      producer.flush();
+      for (Future<RecordMetadata> f : sent) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("test input was not written: " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

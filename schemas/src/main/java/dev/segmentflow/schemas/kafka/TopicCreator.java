@@ -4,6 +4,7 @@ import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.schemas.Topics.TopicSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +13,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the catalogue's topics that do not exist yet; safe to run again. */
 public final class TopicCreator {
@@ -32,10 +35,43 @@ public final class TopicCreator {
               new NewTopic(spec.name(), spec.partitions(), replication).configs(spec.configs()));
         }
       }
+      List<String> created = missing.stream().map(NewTopic::name).toList();
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        awaitLeaders(admin, created, System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
       }
-      return missing.stream().map(NewTopic::name).toList();
+      return created;
+    }
+  }
+
+  /**
+   * Waits until the broker's metadata names a leader for every partition. createTopics returns once
+   * the controller has the topic; a producer that writes before the broker knows the leader gets
+   * NOT_LEADER_OR_FOLLOWER, and an idempotent one can then spin on out-of-order sequence errors
+   * until its batches expire.
+   */
+  private static void awaitLeaders(Admin admin, List<String> topics, long deadlineNanos)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    while (true) {
+      try {
+        Map<String, TopicDescription> d =
+            admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
+        boolean ready =
+            d.values().stream()
+                .flatMap(t -> t.partitions().stream())
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        if (ready) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > deadlineNanos) {
+        throw new TimeoutException("no leader for every partition of " + topics + " after 30 s");
+      }
+      Thread.sleep(50);
     }
   }
 
