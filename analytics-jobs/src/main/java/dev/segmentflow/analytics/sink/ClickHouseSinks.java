@@ -64,7 +64,7 @@ public final class ClickHouseSinks {
         ClickHouseSinks::bindDeadLetter);
   }
 
-  static void bindViewerEvent(PreparedStatement ps, ViewerEvent e) throws SQLException {
+  public static void bindViewerEvent(PreparedStatement ps, ViewerEvent e) throws SQLException {
     int i = 1;
     ps.setString(i++, e.eventId());
     ps.setString(i++, Wire.name(e.type()));

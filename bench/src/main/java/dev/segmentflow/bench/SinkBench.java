@@ -1,0 +1,241 @@
+package dev.segmentflow.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.segmentflow.analytics.sink.ClickHouseSinks;
+import dev.segmentflow.jobs.EventIntakeJob;
+import dev.segmentflow.schemas.Json;
+import dev.segmentflow.schemas.Topics.TopicSpec;
+import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
+import dev.segmentflow.schemas.clickhouse.ClickHouseMigrator;
+import dev.segmentflow.schemas.events.DeadLetter;
+import dev.segmentflow.schemas.events.ViewerEvent;
+import dev.segmentflow.schemas.events.ViewerEventType;
+import dev.segmentflow.schemas.flink.KafkaEndpoints;
+import dev.segmentflow.schemas.kafka.TopicCreator;
+import dev.segmentflow.testkit.ClickHouseServer;
+import dev.segmentflow.testkit.FlinkMiniCluster;
+import dev.segmentflow.testkit.KafkaBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Rows per second the EventIntakeJob writes into ClickHouse (Kafka -> validate -> JDBC sink),
+ * against a hand loop of batched JDBC inserts of the same rows; then, with the job caught up, the
+ * delay from an event's creation to its row being visible to a query, and how long checkpoints
+ * take. Last line: {@code rows_per_s=<n> p95_ms=<n> checkpoint_ms=<n>}.
+ */
+public final class SinkBench {
+  private SinkBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    int probes = args.length > 1 ? Integer.parseInt(args[1]) : 400;
+    Path dir = Files.createTempDirectory("sink-bench");
+    System.err.println("[1/5] starting Kafka, ClickHouse and a Flink MiniCluster");
+    try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"));
+        ClickHouseServer clickHouse = ClickHouseServer.start(dir.resolve("clickhouse"));
+        FlinkMiniCluster flink = FlinkMiniCluster.start()) {
+      String topic = "sink-bench.viewer.events";
+      TopicCreator.ensure(
+          kafka.bootstrapServers(),
+          List.of(
+              new TopicSpec(topic, 2, Duration.ofDays(1), "delete", "sessionId"),
+              new TopicSpec("sink-bench.dlq", 1, Duration.ofDays(1), "delete", "sourceTopic")),
+          (short) 1);
+      for (String db : List.of("by_job", "by_loop")) {
+        clickHouse.query("CREATE DATABASE IF NOT EXISTS " + db);
+        try (Connection c = ClickHouseJdbc.connect(clickHouse.jdbcUrl(db))) {
+          ClickHouseMigrator.bundled().migrate(c);
+        }
+      }
+      long base = System.currentTimeMillis() - 3_600_000;
+      List<ViewerEvent> events = new ArrayList<>(rows);
+      for (int i = 0; i < rows; i++) {
+        events.add(event("bulk-" + i, "s" + (i % 5000), base + i));
+      }
+
+      System.err.printf("[2/5] hand loop: %d rows in JDBC batches of 5000%n", rows);
+      long loopStart = System.nanoTime();
+      try (Connection c = ClickHouseJdbc.connect(clickHouse.jdbcUrl("by_loop"));
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO viewer_events (event_id, event_type, session_id, viewer_id,"
+                      + " asset_id, region, edge_id, device, event_time, event_time_ms,"
+                      + " position_s, bitrate_kbps, buffer_length_ms, throughput_kbps,"
+                      + " buffer_starvation, startup, fatal, error_code)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (int i = 0; i < rows; i++) {
+          ClickHouseSinks.bindViewerEvent(ps, events.get(i));
+          ps.addBatch();
+          if ((i + 1) % 5000 == 0 || i == rows - 1) {
+            ps.executeBatch();
+          }
+        }
+      }
+      double loopRate = rows / ((System.nanoTime() - loopStart) / 1e9);
+      System.err.printf("      %.0f rows/s%n", loopRate);
+
+      System.err.printf("[3/5] writing %d events to Kafka%n", rows);
+      List<ProducerRecord<String, String>> records = new ArrayList<>(rows);
+      for (ViewerEvent e : events) {
+        records.add(new ProducerRecord<>(topic, e.sessionId(), Json.string(e)));
+      }
+      kafka.produce(records);
+
+      System.err.println("[4/5] EventIntakeJob (parallelism 2, checkpoint every second)");
+      String jdbcUrl = clickHouse.jdbcUrl("by_job");
+      StreamExecutionEnvironment env = flink.environment(2);
+      env.enableCheckpointing(1000);
+      EventIntakeJob.build(
+          env,
+          KafkaEndpoints.rawSource(kafka.bootstrapServers(), topic, "sink-bench", false),
+          ClickHouseSinks.viewerEvents(jdbcUrl),
+          KafkaEndpoints.jsonSink(
+              kafka.bootstrapServers(), "sink-bench.dlq", DeadLetter::sourceTopic, "sink-bench"),
+          ClickHouseSinks.deadLetters(jdbcUrl));
+      JobClient job = env.executeAsync("sink-bench");
+      long firstRow = 0;
+      long visible = 0;
+      while (visible < rows) {
+        Thread.sleep(100);
+        visible = count(clickHouse, "event_id LIKE 'bulk-%'");
+        if (visible > 0 && firstRow == 0) {
+          firstRow = System.nanoTime();
+        }
+        System.err.printf("\r      %d/%d rows visible", visible, rows);
+      }
+      double jobRate = rows / ((System.nanoTime() - firstRow) / 1e9);
+      System.err.printf("%n      %.0f rows/s from the first row to the last%n", jobRate);
+
+      System.err.printf("[5/5] %d probe events at 20/s: creation to row visible%n", probes);
+      List<Long> latencies = latencies(kafka, clickHouse, topic, probes);
+      double checkpointMs = checkpointP95(flink, job);
+      job.cancel().get();
+      latencies.sort(null);
+      long p50 = latencies.get(latencies.size() / 2);
+      long p95 = latencies.get((int) Math.ceil(0.95 * latencies.size()) - 1);
+      System.out.printf(
+          "hand loop (batched JDBC): %.0f rows/s; job: %.0f rows/s%n", loopRate, jobRate);
+      System.out.printf(
+          "event -> row visible: p50 %d ms, p95 %d ms, max %d ms over %d events%n",
+          p50, p95, latencies.get(latencies.size() - 1), latencies.size());
+      System.out.printf("ratio=%.3f%n", jobRate / loopRate);
+      System.out.printf(
+          "rows_per_s=%.0f p95_ms=%d checkpoint_ms=%.0f%n", jobRate, p95, checkpointMs);
+    }
+  }
+
+  static List<Long> latencies(
+      KafkaBroker kafka, ClickHouseServer clickHouse, String topic, int probes) throws Exception {
+    Map<String, Long> sentAt = new HashMap<>();
+    Map<String, Long> seenAt = new HashMap<>();
+    Thread poller =
+        new Thread(
+            () -> {
+              try {
+                while (seenAt.size() < probes && !Thread.currentThread().isInterrupted()) {
+                  String out =
+                      clickHouse.query(
+                          "SELECT event_id FROM by_job.viewer_events WHERE event_id LIKE 'probe-%'");
+                  long now = System.currentTimeMillis();
+                  synchronized (seenAt) {
+                    out.lines().forEach(id -> seenAt.putIfAbsent(id, now));
+                  }
+                  Thread.sleep(20);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    poller.start();
+    var props = new java.util.Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    props.put("linger.ms", "0");
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < probes; i++) {
+        long now = System.currentTimeMillis();
+        String id = "probe-" + i;
+        synchronized (sentAt) {
+          sentAt.put(id, now);
+        }
+        producer.send(new ProducerRecord<>(topic, id, Json.string(event(id, id, now))));
+        Thread.sleep(50);
+      }
+    }
+    poller.join(60_000);
+    poller.interrupt();
+    List<Long> out = new ArrayList<>();
+    synchronized (seenAt) {
+      for (var e : sentAt.entrySet()) {
+        Long seen = seenAt.get(e.getKey());
+        if (seen == null) {
+          throw new IllegalStateException(e.getKey() + " never became visible");
+        }
+        out.add(seen - e.getValue());
+      }
+    }
+    return out;
+  }
+
+  /** p95 end-to-end checkpoint duration, from the MiniCluster's REST API. */
+  static double checkpointP95(FlinkMiniCluster flink, JobClient job) throws Exception {
+    URI rest = flink.miniCluster().getRestAddress().get();
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(rest.resolve("/jobs/" + job.getJobID() + "/checkpoints"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    JsonNode stats = new ObjectMapper().readTree(r.body());
+    System.err.printf(
+        "      %d checkpoints completed%n", stats.path("counts").path("completed").asLong());
+    return stats.path("summary").path("end_to_end_duration").path("p95").asDouble();
+  }
+
+  static long count(ClickHouseServer clickHouse, String where) {
+    return Long.parseLong(
+        clickHouse.query("SELECT count() FROM by_job.viewer_events WHERE " + where).trim());
+  }
+
+  static ViewerEvent event(String id, String session, long t) {
+    return new ViewerEvent(
+        ViewerEvent.VERSION,
+        id,
+        ViewerEventType.HEARTBEAT,
+        session,
+        "viewer-" + session,
+        "asset-" + (session.hashCode() & 31),
+        "eu",
+        "edge-eu",
+        "web",
+        t,
+        12.5,
+        3000L,
+        8000L,
+        12000L,
+        false,
+        false,
+        false,
+        null);
+  }
+}
