@@ -181,7 +181,10 @@ public final class RecommendationJob {
             .keyBy(s -> RecommendationFunction.MODEL, t -> RecommendationFunction.MODEL)
             .process(
                 new RecommendationFunction(
-                    settings.recommender(), settings.refresh(), settings.sourceTopic()))
+                    settings.recommender(),
+                    settings.refresh(),
+                    settings.inactivity(),
+                    settings.sourceTopic()))
             .name("recommendation model")
             .uid("recommendation-model");
     lists.sinkTo(sinks.recommendationTable()).name("recommendations").uid("recs-table-sink");

@@ -293,8 +293,10 @@ class PopularityJobRestoreTest {
     @Override
     public RawRecord map(RawRecord r) throws Exception {
       if (FAIL_AFTER.get() >= 0 && FAILURES.get() == 0) {
-        if (SEEN.incrementAndGet() >= FAIL_AFTER.get() && CHECKPOINTED.get()) {
-          FAILURES.incrementAndGet();
+        // compareAndSet: both parallel subtasks can get here at once, and only one may kill.
+        if (SEEN.incrementAndGet() >= FAIL_AFTER.get()
+            && CHECKPOINTED.get()
+            && FAILURES.compareAndSet(0, 1)) {
           throw new IllegalStateException("killed mid-stream by the test");
         }
         Thread.sleep(1);

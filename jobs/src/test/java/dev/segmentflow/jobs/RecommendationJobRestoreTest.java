@@ -233,7 +233,25 @@ class RecommendationJobRestoreTest {
           String.join(
               "|", f[2], Long.toString(Math.round(Double.parseDouble(f[3]) * 1e6)), f[4], f[5]));
     }
-    assertThat(actual).isEqualTo(expected);
+    // On a difference, name the rows that differ and the dead letters, not two maps of 2,500.
+    TreeMap<String, String> differing = new TreeMap<>();
+    for (String k : expected.keySet()) {
+      if (!expected.get(k).equals(actual.get(k))) {
+        differing.put(k, expected.get(k) + " != " + actual.get(k));
+      }
+    }
+    actual.keySet().stream()
+        .filter(k -> !expected.containsKey(k))
+        .forEach(k -> differing.put(k, "unexpected " + actual.get(k)));
+    assertThat(differing)
+        .as(
+            "rows unlike the plain model's; dead letters: "
+                + clickHouse.query(
+                    "SELECT reason, count() FROM "
+                        + db
+                        + ".dead_letters FINAL GROUP BY reason ORDER BY reason"))
+        .isEmpty();
+    assertThat(actual).hasSameSizeAs(expected);
     assertThat(clickHouse.query("SELECT count() FROM " + db + ".asset_catalogue FINAL").strip())
         .isEqualTo(Integer.toString(world.titles.size()));
 

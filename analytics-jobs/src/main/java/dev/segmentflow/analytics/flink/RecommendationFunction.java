@@ -27,9 +27,10 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The model, under a single key: co-viewing links any two titles, so it is one state. Sessions wait
- * for the refresh tick their end falls in; at the tick they are applied in (end, session) order and
- * every viewer with a new view gets a fresh list, so the output does not depend on arrival order.
- * Catalogue entries apply as they arrive.
+ * for the refresh tick their end falls in, and the tick is taken only once the watermark is {@code
+ * settle} past it, when every session ending in it has arrived; then they are applied in (end,
+ * session) order and every viewer with a new view gets a fresh list computed as of the tick, so the
+ * output does not depend on arrival order. Catalogue entries apply as they arrive.
  */
 public final class RecommendationFunction
     extends KeyedCoProcessFunction<String, WatchedSession, Title, Recommendation> {
@@ -41,6 +42,7 @@ public final class RecommendationFunction
 
   private final RecommenderConfig config;
   private final long refreshMillis;
+  private final long settleMillis;
   private final String sourceTopic;
   private transient ValueState<Recommender> model;
   private transient ListState<WatchedSession> pending;
@@ -49,9 +51,15 @@ public final class RecommendationFunction
   private transient Counter unknown;
   private transient Counter lists;
 
-  public RecommendationFunction(RecommenderConfig config, Duration refresh, String sourceTopic) {
+  /**
+   * @param settle how long after a session's end it may still arrive: a silent session is handed on
+   *     only when the inactivity timeout has passed, with the end at its last event
+   */
+  public RecommendationFunction(
+      RecommenderConfig config, Duration refresh, Duration settle, String sourceTopic) {
     this.config = config;
     this.refreshMillis = refresh.toMillis();
+    this.settleMillis = settle.toMillis();
     this.sourceTopic = sourceTopic;
   }
 
@@ -77,7 +85,7 @@ public final class RecommendationFunction
   public void processElement1(WatchedSession s, Context ctx, Collector<Recommendation> out)
       throws Exception {
     pending.add(s);
-    ctx.timerService().registerEventTimeTimer(tickFor(s.endMillis(), refreshMillis));
+    ctx.timerService().registerEventTimeTimer(tickFor(s.endMillis(), refreshMillis) + settleMillis);
   }
 
   @Override
@@ -89,7 +97,9 @@ public final class RecommendationFunction
   }
 
   @Override
-  public void onTimer(long t, OnTimerContext ctx, Collector<Recommendation> out) throws Exception {
+  public void onTimer(long timer, OnTimerContext ctx, Collector<Recommendation> out)
+      throws Exception {
+    long t = timer - settleMillis; // the tick whose sessions have all arrived by now
     List<WatchedSession> due = new ArrayList<>();
     List<WatchedSession> later = new ArrayList<>();
     for (WatchedSession s : pending.get()) {

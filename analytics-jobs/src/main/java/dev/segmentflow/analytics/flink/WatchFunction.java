@@ -26,7 +26,7 @@ import org.apache.flink.util.OutputTag;
  * Keyed by session: how far the viewer got (the furthest position any event reports). Events wait
  * until the watermark passes them and are folded in time order; the session is handed on at its end
  * event (or fatal error), or when its last event is older than the inactivity timeout. Events after
- * the end, or for a session already handed on, go to {@link #DEAD_LETTERS}.
+ * the end, for a session already handed on, or behind the watermark go to {@link #DEAD_LETTERS}.
  */
 public final class WatchFunction extends KeyedProcessFunction<String, ViewerEvent, WatchedSession> {
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("recs-dead-letters") {};
@@ -70,6 +70,19 @@ public final class WatchFunction extends KeyedProcessFunction<String, ViewerEven
   @Override
   public void processElement(ViewerEvent e, Context ctx, Collector<WatchedSession> out)
       throws Exception {
+    long watermark = ctx.timerService().currentWatermark();
+    if (e.eventTimeMillis() <= watermark) {
+      // Its session may have been counted and forgotten already; counting it again would make a
+      // second view of it.
+      afterwards.inc();
+      ctx.output(
+          DEAD_LETTERS,
+          letter(
+              e,
+              ReasonCode.LATE,
+              "event time " + e.eventTimeMillis() + " is behind the watermark " + watermark));
+      return;
+    }
     // Held until the watermark passes it, then folded in time order: an event after the end is
     // only known to be one once the end has been folded.
     pending.add(e);
@@ -96,7 +109,14 @@ public final class WatchFunction extends KeyedProcessFunction<String, ViewerEven
         }
         if (w.handedOnMillis >= 0 || w.endMillis >= 0) {
           afterwards.inc();
-          ctx.output(DEAD_LETTERS, letter(e, w));
+          ctx.output(
+              DEAD_LETTERS,
+              w.endMillis >= 0
+                  ? letter(e, ReasonCode.INCONSISTENT, "the session had already ended")
+                  : letter(
+                      e,
+                      ReasonCode.LATE,
+                      "the session was already counted at " + w.handedOnMillis));
           continue;
         }
         if (e.positionSeconds() != null) {
@@ -138,19 +158,13 @@ public final class WatchFunction extends KeyedProcessFunction<String, ViewerEven
     watch.update(w);
   }
 
-  private DeadLetter letter(ViewerEvent e, Watch w) {
-    boolean afterEnd = w.endMillis >= 0;
+  private DeadLetter letter(ViewerEvent e, ReasonCode reason, String detail) {
     return DeadLetters.of(
         sourceTopic,
         null,
         null,
         Json.bytes(e),
-        new Violation(
-            afterEnd ? ReasonCode.INCONSISTENT : ReasonCode.LATE,
-            "eventTimeMillis",
-            afterEnd
-                ? "the session had already ended"
-                : "the session was already counted at " + w.handedOnMillis),
+        new Violation(reason, "eventTimeMillis", detail),
         e.eventTimeMillis());
   }
 }
