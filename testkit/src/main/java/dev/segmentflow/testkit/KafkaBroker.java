@@ -148,6 +148,12 @@ public final class KafkaBroker implements Service {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    // One request in flight: right after a topic is created the broker may still refuse the first
+    // batch (NOT_LEADER_OR_FOLLOWER); with more in flight, Kafka 3.4's idempotent producer then
+    // retries the later batches on OUT_OF_ORDER_SEQUENCE_NUMBER until they expire.
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
     List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {

@@ -46,9 +46,9 @@ public final class TopicCreator {
 
   /**
    * Waits until the broker's metadata names a leader for every partition. createTopics returns once
-   * the controller has the topic; a producer that writes before the broker knows the leader gets
-   * NOT_LEADER_OR_FOLLOWER, and an idempotent one can then spin on out-of-order sequence errors
-   * until its batches expire.
+   * the controller has the topic, and clients that look the topic up earlier find no leader. The
+   * broker may still answer a first write with NOT_LEADER_OR_FOLLOWER for a moment after this;
+   * producers retry that.
    */
   private static void awaitLeaders(Admin admin, List<String> topics, long deadlineNanos)
       throws ExecutionException, InterruptedException, TimeoutException {
