@@ -5,11 +5,8 @@ import dev.segmentflow.analytics.recs.Recommender;
 import dev.segmentflow.analytics.recs.RecommenderConfig;
 import dev.segmentflow.analytics.recs.Title;
 import dev.segmentflow.analytics.recs.WatchedSession;
-import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.events.DeadLetter;
-import dev.segmentflow.schemas.validation.DeadLetters;
 import dev.segmentflow.schemas.validation.ReasonCode;
-import dev.segmentflow.schemas.validation.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -125,15 +122,12 @@ public final class RecommendationFunction
           unknown.inc();
           ctx.output(
               DEAD_LETTERS,
-              DeadLetters.of(
+              TimeLetters.of(
                   sourceTopic,
-                  null,
-                  null,
-                  Json.bytes(s),
-                  new Violation(
-                      ReasonCode.INCONSISTENT,
-                      "assetId",
-                      "asset " + s.assetId() + " is not in the catalogue"),
+                  s,
+                  ReasonCode.INCONSISTENT,
+                  "assetId",
+                  "asset " + s.assetId() + " is not in the catalogue",
                   s.endMillis()));
         }
       }

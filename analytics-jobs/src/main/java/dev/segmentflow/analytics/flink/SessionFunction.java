@@ -3,12 +3,9 @@ package dev.segmentflow.analytics.flink;
 import dev.segmentflow.analytics.qoe.MinuteSlice;
 import dev.segmentflow.analytics.qoe.SessionStateMachine;
 import dev.segmentflow.analytics.qoe.SessionSummary;
-import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
-import dev.segmentflow.schemas.validation.DeadLetters;
 import dev.segmentflow.schemas.validation.ReasonCode;
-import dev.segmentflow.schemas.validation.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,16 +72,7 @@ public final class SessionFunction
     long watermark = ctx.timerService().currentWatermark();
     if (e.eventTimeMillis() <= watermark) {
       late.inc();
-      ctx.output(
-          DEAD_LETTERS,
-          letter(
-              e,
-              ReasonCode.LATE,
-              "event time "
-                  + e.eventTimeMillis()
-                  + " is behind the watermark "
-                  + watermark
-                  + " (raise the out-of-orderness bound if this is common)"));
+      ctx.output(DEAD_LETTERS, TimeLetters.late(sourceTopic, e, e.eventTimeMillis(), watermark));
       return;
     }
     pending.add(e);
@@ -154,12 +142,6 @@ public final class SessionFunction
   }
 
   private DeadLetter letter(ViewerEvent e, ReasonCode reason, String detail) {
-    return DeadLetters.of(
-        sourceTopic,
-        null,
-        null,
-        Json.bytes(e),
-        new Violation(reason, "eventTimeMillis", detail),
-        e.eventTimeMillis());
+    return TimeLetters.of(sourceTopic, e, reason, "eventTimeMillis", detail, e.eventTimeMillis());
   }
 }

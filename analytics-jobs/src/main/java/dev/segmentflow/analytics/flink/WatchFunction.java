@@ -1,13 +1,10 @@
 package dev.segmentflow.analytics.flink;
 
 import dev.segmentflow.analytics.recs.WatchedSession;
-import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
-import dev.segmentflow.schemas.validation.DeadLetters;
 import dev.segmentflow.schemas.validation.ReasonCode;
-import dev.segmentflow.schemas.validation.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -75,12 +72,7 @@ public final class WatchFunction extends KeyedProcessFunction<String, ViewerEven
       // Its session may have been counted and forgotten already; counting it again would make a
       // second view of it.
       afterwards.inc();
-      ctx.output(
-          DEAD_LETTERS,
-          letter(
-              e,
-              ReasonCode.LATE,
-              "event time " + e.eventTimeMillis() + " is behind the watermark " + watermark));
+      ctx.output(DEAD_LETTERS, TimeLetters.late(sourceTopic, e, e.eventTimeMillis(), watermark));
       return;
     }
     // Held until the watermark passes it, then folded in time order: an event after the end is
@@ -159,12 +151,6 @@ public final class WatchFunction extends KeyedProcessFunction<String, ViewerEven
   }
 
   private DeadLetter letter(ViewerEvent e, ReasonCode reason, String detail) {
-    return DeadLetters.of(
-        sourceTopic,
-        null,
-        null,
-        Json.bytes(e),
-        new Violation(reason, "eventTimeMillis", detail),
-        e.eventTimeMillis());
+    return TimeLetters.of(sourceTopic, e, reason, "eventTimeMillis", detail, e.eventTimeMillis());
   }
 }
