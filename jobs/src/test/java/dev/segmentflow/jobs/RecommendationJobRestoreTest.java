@@ -243,20 +243,6 @@ class RecommendationJobRestoreTest {
     actual.keySet().stream()
         .filter(k -> !expected.containsKey(k))
         .forEach(k -> differing.put(k, "unexpected " + actual.get(k)));
-    assertThat(differing)
-        .as(
-            "rows unlike the plain model's; dead letters: "
-                + clickHouse.query(
-                    "SELECT reason, count() FROM "
-                        + db
-                        + ".dead_letters FINAL GROUP BY reason ORDER BY reason"))
-        .isEmpty();
-    assertThat(actual).hasSameSizeAs(expected);
-    assertThat(clickHouse.query("SELECT count() FROM " + db + ".asset_catalogue FINAL").strip())
-        .isEqualTo(Integer.toString(world.titles.size()));
-
-    // Dead letters: malformed events and the bad catalogue entry, events after an end, unknown
-    // titles; once each in the table and on the topic.
     String reasons =
         clickHouse
             .query(
@@ -264,6 +250,13 @@ class RecommendationJobRestoreTest {
                     + db
                     + ".dead_letters FINAL GROUP BY reason ORDER BY reason")
             .strip();
+    assertThat(differing).as("rows unlike the plain model's; dead letters: " + reasons).isEmpty();
+    assertThat(actual).hasSameSizeAs(expected);
+    assertThat(clickHouse.query("SELECT count() FROM " + db + ".asset_catalogue FINAL").strip())
+        .isEqualTo(Integer.toString(world.titles.size()));
+
+    // Dead letters: malformed events and the bad catalogue entry, events after an end, unknown
+    // titles; once each in the table and on the topic.
     assertThat(reasons).contains("INCONSISTENT\t" + (afterEnd + unknown));
     long letters =
         List.of(reasons.split("\n")).stream()

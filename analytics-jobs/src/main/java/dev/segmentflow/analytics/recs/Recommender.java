@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The recommendation model: the catalogue, each viewer's recent views, item-item co-views and
@@ -28,6 +29,12 @@ public final class Recommender implements Serializable {
   public HashMap<String, LinkedHashMap<String, Long>> histories = new HashMap<>();
   public CoViewModel coViews = new CoViewModel();
   public HashMap<String, HashMap<String, Weight>> trending = new HashMap<>();
+
+  // The strongest titles overall and per region as of one time: every list computed at that time
+  // shares them, and a new view drops them. Transient, so neither Flink nor a restore keeps them.
+  private transient Long rankedAt;
+  private transient Map<String, Double> popularRanked;
+  private transient Map<String, Map<String, Double>> trendingRanked;
 
   /** What became of a session. */
   public enum Outcome {
@@ -54,6 +61,7 @@ public final class Recommender implements Serializable {
       return Outcome.TOO_SHORT;
     }
     long t = s.endMillis();
+    rankedAt = null;
     LinkedHashMap<String, Long> history =
         histories.computeIfAbsent(s.viewerId(), v -> new LinkedHashMap<>());
     coViews.recordView(s.assetId(), new ArrayList<>(history.keySet()), t, config);
@@ -88,7 +96,7 @@ public final class Recommender implements Serializable {
     for (int i = seeds.size() - 1, age = 0; i >= 0; i--, age++) {
       String seed = seeds.get(i);
       double recency = Math.pow(0.9, age);
-      for (String n : new TreeMap<>(coViews.neighboursOf(seed)).keySet()) {
+      for (String n : coViews.neighboursOf(seed).keySet()) { // each n's sum is over seeds in order
         if (history.containsKey(n)) {
           continue;
         }
@@ -100,9 +108,16 @@ public final class Recommender implements Serializable {
         }
       }
     }
+    if (rankedAt == null || rankedAt != t) {
+      rankedAt = t;
+      popularRanked = top(coViews.views, t, config.coViewHalfLife());
+      trendingRanked = new HashMap<>();
+    }
+    Map<String, Double> popular = popularRanked;
     Map<String, Double> trend =
-        top(trending.getOrDefault(region, new HashMap<>()), t, config.trendingHalfLife());
-    Map<String, Double> popular = top(coViews.views, t, config.coViewHalfLife());
+        trendingRanked.computeIfAbsent(
+            region,
+            r -> top(trending.getOrDefault(r, new HashMap<>()), t, config.trendingHalfLife()));
 
     Map<String, Integer> genres = new HashMap<>();
     Map<String, Integer> creators = new HashMap<>();
@@ -115,12 +130,11 @@ public final class Recommender implements Serializable {
     }
 
     double maxCoView = coView.values().stream().mapToDouble(d -> d).max().orElse(0);
-    TreeMap<String, Boolean> ids = new TreeMap<>();
-    coView.keySet().forEach(k -> ids.put(k, true));
-    trend.keySet().forEach(k -> ids.put(k, true));
-    popular.keySet().forEach(k -> ids.put(k, true));
+    TreeSet<String> ids = new TreeSet<>(coView.keySet());
+    ids.addAll(trend.keySet());
+    ids.addAll(popular.keySet());
     List<Candidate> candidates = new ArrayList<>();
-    for (String id : ids.keySet()) {
+    for (String id : ids) {
       Title title = catalogue.get(id);
       if (title == null || history.containsKey(id)) {
         continue;
