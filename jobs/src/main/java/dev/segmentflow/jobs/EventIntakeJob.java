@@ -24,7 +24,7 @@ public final class EventIntakeJob {
   public static void main(String[] args) throws Exception {
     ParameterTool params = ParameterTool.fromArgs(args);
     String brokers = params.getRequired("bootstrap-servers");
-    String jdbcUrl = params.getRequired("clickhouse-url");
+    String jdbcUrl = ClickHouseUrl.of(params);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(params.getLong("checkpoint-interval-ms", 10_000));
     build(

@@ -72,7 +72,7 @@ public final class PopularityJob {
   public static void main(String[] args) throws Exception {
     ParameterTool params = ParameterTool.fromArgs(args);
     String brokers = params.getRequired("bootstrap-servers");
-    String jdbcUrl = params.getRequired("clickhouse-url");
+    String jdbcUrl = ClickHouseUrl.of(params);
     boolean bounded = params.getBoolean("bounded", false);
     String group = params.get("group-id", "popularity");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

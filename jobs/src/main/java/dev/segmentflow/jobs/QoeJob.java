@@ -75,7 +75,7 @@ public final class QoeJob {
   public static void main(String[] args) throws Exception {
     ParameterTool params = ParameterTool.fromArgs(args);
     String brokers = params.getRequired("bootstrap-servers");
-    String jdbcUrl = params.getRequired("clickhouse-url");
+    String jdbcUrl = ClickHouseUrl.of(params);
     String topic = params.get("viewer-topic", Topics.VIEWER_EVENTS);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.configure(PopularityJob.rocksDb());

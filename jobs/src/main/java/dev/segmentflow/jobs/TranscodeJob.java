@@ -69,7 +69,7 @@ public final class TranscodeJob {
   public static void main(String[] args) throws Exception {
     ParameterTool p = ParameterTool.fromArgs(args);
     String brokers = p.getRequired("bootstrap-servers");
-    String jdbcUrl = p.getRequired("clickhouse-url");
+    String jdbcUrl = ClickHouseUrl.of(p);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(p.getLong("checkpoint-interval-ms", 10_000));
     build(
