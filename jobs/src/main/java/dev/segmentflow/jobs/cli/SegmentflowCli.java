@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
       ReplayManifestCommand.class,
       EdgeCommand.class,
       SignUrlCommand.class,
+      SubmitCommand.class,
+      SimulateViewersCommand.class,
+      ReplayTraceCommand.class,
+      StopCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
