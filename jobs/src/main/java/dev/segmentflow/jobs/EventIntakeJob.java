@@ -22,9 +22,9 @@ public final class EventIntakeJob {
   private EventIntakeJob() {}
 
   public static void main(String[] args) throws Exception {
-    ParameterTool params = ParameterTool.fromArgs(args);
+    ParameterTool params = JobParameters.of(args);
     String brokers = params.getRequired("bootstrap-servers");
-    String jdbcUrl = ClickHouseUrl.of(params);
+    String jdbcUrl = JobParameters.clickHouseUrl(params);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(params.getLong("checkpoint-interval-ms", 10_000));
     build(

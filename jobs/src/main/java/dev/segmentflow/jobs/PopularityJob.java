@@ -70,9 +70,9 @@ public final class PopularityJob {
   }
 
   public static void main(String[] args) throws Exception {
-    ParameterTool params = ParameterTool.fromArgs(args);
+    ParameterTool params = JobParameters.of(args);
     String brokers = params.getRequired("bootstrap-servers");
-    String jdbcUrl = ClickHouseUrl.of(params);
+    String jdbcUrl = JobParameters.clickHouseUrl(params);
     boolean bounded = params.getBoolean("bounded", false);
     String group = params.get("group-id", "popularity");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -84,6 +84,9 @@ public final class PopularityJob {
         d.withHalfLife(
                 Duration.ofMinutes(
                     params.getLong("half-life-minutes", d.halfLifeMillis() / 60_000)))
+            .withFastHalfLife(
+                Duration.ofMinutes(
+                    params.getLong("fast-half-life-minutes", d.fastHalfLifeMillis() / 60_000)))
             .withTick(Duration.ofSeconds(params.getLong("tick-seconds", d.tickMillis() / 1000)))
             .withThresholdScale(params.getDouble("threshold-scale", d.thresholdScale()))
             .withLookahead(

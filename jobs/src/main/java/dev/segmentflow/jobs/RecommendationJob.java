@@ -73,9 +73,9 @@ public final class RecommendationJob {
   }
 
   public static void main(String[] args) throws Exception {
-    ParameterTool params = ParameterTool.fromArgs(args);
+    ParameterTool params = JobParameters.of(args);
     String brokers = params.getRequired("bootstrap-servers");
-    String jdbcUrl = ClickHouseUrl.of(params);
+    String jdbcUrl = JobParameters.clickHouseUrl(params);
     String topic = params.get("viewer-topic", Topics.VIEWER_EVENTS);
     String group = params.get("group-id", "recommendations");
     boolean bounded = params.getBoolean("bounded", false);

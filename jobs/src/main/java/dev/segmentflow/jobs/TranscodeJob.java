@@ -67,9 +67,9 @@ public final class TranscodeJob {
   public record Options(TranscodeFunction.Config transcode, double liveWindowSeconds) {}
 
   public static void main(String[] args) throws Exception {
-    ParameterTool p = ParameterTool.fromArgs(args);
+    ParameterTool p = JobParameters.of(args);
     String brokers = p.getRequired("bootstrap-servers");
-    String jdbcUrl = ClickHouseUrl.of(p);
+    String jdbcUrl = JobParameters.clickHouseUrl(p);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(p.getLong("checkpoint-interval-ms", 10_000));
     build(

@@ -336,8 +336,8 @@ class ClusterSubmissionIT {
      */
     void stopAndResume(Runnable whileStopped) {
       String savepoint =
-          flink.stopWithSavepoint(jobId, cluster.savepointDir().toUri().toString(), WAIT);
-      assertThat(flink.state(jobId)).isEqualTo("FINISHED");
+          flink.stopWithSavepoint(jobId, cluster.savepointDir().toUri().toString(), false, WAIT);
+      flink.awaitState(jobId, "FINISHED", Duration.ofMinutes(1));
       assertThat(Path.of(java.net.URI.create(savepoint))).isDirectory();
       whileStopped.run();
       jobId = submit(savepoint);
@@ -513,40 +513,21 @@ class ClusterSubmissionIT {
     List<ProducerRecord<String, String>> out = new ArrayList<>();
     for (WatchedSession s : sessions) {
       List<ViewerEvent> events = new ArrayList<>();
-      events.add(view(s, ViewerEventType.PLAY_REQUEST, s.startMillis(), 0.0, 0));
+      events.add(
+          RecommendationJobRestoreTest.event(
+              s, ViewerEventType.PLAY_REQUEST, s.startMillis(), 0.0, 0));
       int seq = 1;
       for (long t = s.startMillis() + 300_000; t < s.endMillis(); t += 300_000) {
         double at = Math.min(s.furthestSeconds(), (t - s.startMillis()) / 1000.0);
-        events.add(view(s, ViewerEventType.HEARTBEAT, t, at, seq++));
+        events.add(RecommendationJobRestoreTest.event(s, ViewerEventType.HEARTBEAT, t, at, seq++));
       }
-      events.add(view(s, ViewerEventType.END, s.endMillis(), s.furthestSeconds(), seq));
+      events.add(
+          RecommendationJobRestoreTest.event(
+              s, ViewerEventType.END, s.endMillis(), s.furthestSeconds(), seq));
       events.forEach(e -> out.add(new ProducerRecord<>(topic, e.sessionId(), Json.string(e))));
     }
     out.sort(java.util.Comparator.comparingLong(ClusterSubmissionIT::eventTime));
     return out;
-  }
-
-  static ViewerEvent view(
-      WatchedSession s, ViewerEventType type, long at, double position, int seq) {
-    return new ViewerEvent(
-        ViewerEvent.VERSION,
-        s.sessionId() + "-" + seq,
-        type,
-        s.sessionId(),
-        s.viewerId(),
-        s.assetId(),
-        s.region(),
-        "edge-" + s.region() + "-0",
-        "web",
-        at,
-        position,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
   }
 
   static List<ProducerRecord<String, String>> segments(String topic, List<SourceSegment> segs) {

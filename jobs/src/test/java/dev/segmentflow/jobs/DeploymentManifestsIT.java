@@ -109,7 +109,10 @@ class DeploymentManifestsIT {
       // ClickHouse through the Secret the example defines, with a key it has.
       List<EnvVar> env = spec.getPodTemplate().getSpec().getContainers().get(0).getEnv();
       EnvVar url =
-          env.stream().filter(e -> e.getName().equals(ClickHouseUrl.ENV)).findFirst().orElseThrow();
+          env.stream()
+              .filter(e -> e.getName().equals(JobParameters.CLICKHOUSE_URL_ENV))
+              .findFirst()
+              .orElseThrow();
       assertSecretHas(
           url.getValueFrom().getSecretKeyRef().getName(),
           url.getValueFrom().getSecretKeyRef().getKey());

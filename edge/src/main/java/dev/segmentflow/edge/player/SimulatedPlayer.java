@@ -47,7 +47,30 @@ public final class SimulatedPlayer {
       String viewerId,
       String device,
       long bandwidthKbps,
-      int segmentsToWatch) {}
+      int segmentsToWatch,
+      long deadlineMillis) {
+    /** A session that watches its segments however long that takes. */
+    public Session(
+        String edgeUrl,
+        String region,
+        String assetId,
+        String sessionId,
+        String viewerId,
+        String device,
+        long bandwidthKbps,
+        int segmentsToWatch) {
+      this(
+          edgeUrl,
+          region,
+          assetId,
+          sessionId,
+          viewerId,
+          device,
+          bandwidthKbps,
+          segmentsToWatch,
+          Long.MAX_VALUE);
+    }
+  }
 
   private static final double MAX_BUFFER_SECONDS = 30;
   private static final long HEARTBEAT_MS = 10_000;
@@ -92,7 +115,7 @@ public final class SimulatedPlayer {
       boolean[] initFetched = new boolean[variants.size()];
       int rung = 0;
       long lastBeat = clock.getAsLong();
-      for (int i = 0; i < s.segmentsToWatch(); i++) {
+      for (int i = 0; i < s.segmentsToWatch() && clock.getAsLong() < s.deadlineMillis(); i++) {
         int next = abr.choose(buffer, rung, ladder);
         if (next != rung && startupMs != null) {
           switches++;
@@ -155,8 +178,9 @@ public final class SimulatedPlayer {
         }
         flush();
       }
-      // Play out what is buffered (bounded, so a simulation ends on time), then leave.
-      long tail = (long) (Math.min(buffer, 5) * 1000);
+      // Play out what is buffered (until the deadline, so a simulation ends on time), then leave.
+      long tail =
+          Math.max(0, Math.min((long) (buffer * 1000), s.deadlineMillis() - clock.getAsLong()));
       Thread.sleep(tail);
       position += tail / 1000.0;
       emit(ViewerEventType.END, null, null);

@@ -104,8 +104,13 @@ public final class ViewerSimulation {
           viewers.add(pool.submit(() -> viewer(viewer, region, spec.spike().assetId(), at, end)));
         }
       }
+      long nextReport = t0 + 10_000;
       while (viewers.stream().anyMatch(f -> !f.isDone())) {
-        Thread.sleep(Math.min(10_000, Math.max(100, end - System.currentTimeMillis())));
+        Thread.sleep(200);
+        if (System.currentTimeMillis() < nextReport) {
+          continue;
+        }
+        nextReport += 10_000;
         progress.printf(
             Locale.ROOT,
             "      %3.0f s: %d sessions started, %d finished%n",
@@ -155,7 +160,8 @@ public final class ViewerSimulation {
                   "viewer-" + spec.seed() + "-" + viewer,
                   device,
                   kbps,
-                  segments));
+                  segments,
+                  end));
       out.add(player.play());
       finished.incrementAndGet();
       if (only != null) {

@@ -1,177 +1,475 @@
 package dev.segmentflow.jobs.cli;
 
-import dev.segmentflow.analytics.sink.ClickHouseSinks;
-import dev.segmentflow.jobs.EventIntakeJob;
-import dev.segmentflow.jobs.demo.SampleViewerEvents;
+import dev.segmentflow.edge.EdgeConfig;
+import dev.segmentflow.edge.EdgeServer;
+import dev.segmentflow.edge.player.ViewerSimulation;
+import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
-import dev.segmentflow.schemas.events.DeadLetter;
-import dev.segmentflow.schemas.flink.KafkaEndpoints;
+import dev.segmentflow.schemas.events.AssetCatalogueEntry;
+import dev.segmentflow.schemas.events.SourceSegment;
+import dev.segmentflow.testkit.FlinkSessionCluster;
 import dev.segmentflow.testkit.Infra;
-import java.nio.charset.StandardCharsets;
+import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
+import dev.segmentflow.transcode.ingest.SampleMedia;
+import dev.segmentflow.transcode.ingest.SourceIngest;
+import dev.segmentflow.transcode.ingest.SourceSplitter;
+import dev.segmentflow.transcode.store.OriginStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code segmentflow demo}: the pipeline so far, on the embedded default, start to finish. */
+/** {@code segmentflow demo}: the whole pipeline on the embedded default, start to finish. */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts the local infrastructure, produces sample player sessions (with some malformed",
-      "events) into viewer.events, runs the validating intake job on a local Flink, and prints",
-      "what landed in ClickHouse and in the dead-letter topic."
+      "Starts Kafka, ClickHouse, an S3 server and a Flink session cluster; ingests the real",
+      "sample video and synthetic ones; transcodes the ladder with the TranscodeJob; starts an",
+      "edge per region (eu, us, apac); runs the popularity, QoE and recommendation jobs from",
+      "their shaded jars; simulates viewers (with a trending spike) streaming from the edges;",
+      "drains the jobs and prints what they found, with SQL to try."
     })
 final class DemoCommand implements Callable<Integer> {
+  static final List<String> REGIONS = List.of("eu", "us", "apac");
+  static final List<String> RUNGS = List.of("480p", "360p", "240p");
+
   @Option(names = "--dir", description = "infrastructure folder (default: ${DEFAULT-VALUE})")
   Path dir = Path.of(".segmentflow");
 
   @Option(
-      names = "--sessions",
-      description = "player sessions to simulate (default: ${DEFAULT-VALUE})")
-  int sessions = 2000;
+      names = "--viewers",
+      description = "concurrent simulated players (default: ${DEFAULT-VALUE})")
+  int viewers = 24;
 
-  @Option(names = "--seed", description = "random seed of the sample (default: the clock)")
+  @Option(
+      names = "--duration",
+      description = "seconds the viewers watch (default: ${DEFAULT-VALUE})")
+  int seconds = 120;
+
+  @Option(names = "--seed", description = "random seed of the viewers (default: the clock)")
   Long seed;
 
-  @Option(names = "--keep-running", description = "leave the infrastructure up for exploring")
+  @Option(
+      names = "--keep-running",
+      description = "leave everything up (edges, Flink, Kafka, ClickHouse) until Ctrl-C")
   boolean keepRunning;
+
+  private final long started = System.nanoTime();
 
   @Override
   public Integer call() throws Exception {
-    long started = System.nanoTime();
-    System.out.println("[1/5] infrastructure");
+    long runSeed = seed != null ? seed : System.currentTimeMillis() % 100_000;
+    String run = "demo" + runSeed;
+    stage(1, "infrastructure: Kafka, ClickHouse, S3 (state under " + dir + ")");
     Infra.State infra = InfraCommand.up(dir);
+    String brokers = infra.kafkaBootstrap();
     String jdbcUrl = infra.clickHouseJdbcUrl(InfraCommand.DATABASE);
+    Path origin = dir.resolve("origin").toAbsolutePath();
+    List<EdgeServer> edges = new ArrayList<>();
+    FlinkSessionCluster cluster = null;
     try {
-      long runSeed = seed != null ? seed : System.currentTimeMillis();
-      List<SampleViewerEvents.Line> lines =
-          SampleViewerEvents.generate(runSeed, sessions, System.currentTimeMillis() - 600_000);
-      long bad = lines.stream().filter(l -> l.expected() != null).count();
-      System.out.printf(
-          "[2/5] producing %d events of %d sessions to %s (%d malformed on purpose)%n",
-          lines.size(), sessions, Topics.VIEWER_EVENTS, bad);
-      produce(infra.kafkaBootstrap(), lines);
+      stage(2, "Flink session cluster (a JobManager and a TaskManager with 4 slots)");
+      cluster = FlinkSessionCluster.start(dir.resolve("flink"), 4);
+      FlinkRestClient flink = new FlinkRestClient(cluster.restUrl());
+      System.out.println("      Flink " + flink.flinkVersion() + ", UI at " + cluster.restUrl());
 
-      System.out.println(
-          "[3/5] running EventIntakeJob on a local Flink (validate -> ClickHouse, DLQ)");
-      long jobStart = System.nanoTime();
-      StreamExecutionEnvironment env =
-          StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
-      env.enableCheckpointing(1000);
-      EventIntakeJob.build(
-          env,
-          KafkaEndpoints.rawSource(
-              infra.kafkaBootstrap(), Topics.VIEWER_EVENTS, "demo-intake", true),
-          ClickHouseSinks.viewerEvents(jdbcUrl),
-          KafkaEndpoints.jsonSink(
-              infra.kafkaBootstrap(),
-              Topics.EVENTS_DLQ,
-              DeadLetter::sourceTopic,
-              "demo-intake-dlq"),
-          ClickHouseSinks.deadLetters(jdbcUrl));
-      env.execute("event-intake-demo");
-      System.out.printf("      job finished in %.1f s%n", (System.nanoTime() - jobStart) / 1e9);
+      stage(3, "ingest: the real sample video and three synthetic titles");
+      List<AssetCatalogueEntry> catalogue = new ArrayList<>();
+      List<SourceSegment> segments = ingest(origin, brokers, catalogue);
 
-      System.out.println("[4/5] results in ClickHouse (" + jdbcUrl + ")");
-      summarize(jdbcUrl, lines);
+      stage(4, "transcode: the TranscodeJob renders " + RUNGS + " of every segment");
+      String transcode =
+          submit(
+              flink,
+              "transcode",
+              List.of(
+                  "--group-id",
+                  run + "-transcode",
+                  "--origin",
+                  origin.toUri().toString(),
+                  "--rungs",
+                  String.join(",", RUNGS),
+                  "--preset",
+                  "veryfast",
+                  "--gpu",
+                  "auto",
+                  "--checkpoint-interval-ms",
+                  "2000"),
+              brokers,
+              jdbcUrl);
+      awaitRenditions(jdbcUrl, segments.size());
+      flink.cancel(transcode);
 
-      System.out.println(
-          "[5/5] SQL to try over HTTP at http://127.0.0.1:" + infra.clickHouseHttpPort() + "/ :");
-      System.out.println(
-          "  SELECT region, countIf(event_type = 'stall_start') AS stalls, uniq(session_id) AS sessions");
-      System.out.println(
-          "    FROM segmentflow.viewer_events FINAL GROUP BY region ORDER BY stalls DESC;");
-      System.out.println(
-          "  SELECT reason, count() FROM segmentflow.dead_letters FINAL GROUP BY reason;");
-      System.out.printf("done in %.1f s%n", (System.nanoTime() - started) / 1e9);
-    } finally {
+      stage(5, "edges: one per region, in front of the origin store");
+      Map<String, String> edgeUrls = new LinkedHashMap<>();
+      for (String region : REGIONS) {
+        EdgeServer edge =
+            new EdgeServer(
+                    EdgeConfig.of(
+                        Map.of(
+                            "port",
+                            "0",
+                            "edge-id",
+                            "edge-" + region + "-1",
+                            "region",
+                            region,
+                            "origin",
+                            origin.toUri().toString(),
+                            "bootstrap-servers",
+                            brokers,
+                            "cache-bytes",
+                            Long.toString(64L << 20),
+                            "spool-dir",
+                            dir.resolve("edge-spool-" + region).toString())),
+                    Clock.systemUTC())
+                .start();
+        edges.add(edge);
+        edgeUrls.put(region, "http://localhost:" + edge.port());
+        System.out.printf("      %-5s %s/hls/vtest/master.m3u8%n", region, edgeUrls.get(region));
+      }
+
+      stage(6, "streaming jobs: popularity, QoE, recommendations (from their shaded jars)");
+      List<String> timing = List.of("--idleness-seconds", "5", "--checkpoint-interval-ms", "5000");
+      Map<String, String> jobs = new LinkedHashMap<>();
+      for (String job : List.of("popularity", "qoe", "recommendation")) {
+        List<String> args = new ArrayList<>(timing);
+        args.addAll(List.of("--group-id", run + "-" + job));
+        if (job.equals("popularity")) {
+          // Minutes of demo traffic instead of the seed's hours: rates over minutes, thresholds
+          // scaled to a few dozen viewers.
+          args.addAll(
+              List.of(
+                  "--tick-seconds", "10",
+                  "--half-life-minutes", "4",
+                  "--fast-half-life-minutes", "1",
+                  "--threshold-scale", "0.1"));
+        }
+        if (job.equals("recommendation")) {
+          args.addAll(List.of("--refresh-seconds", "30"));
+        }
+        jobs.put(job, submit(flink, job, args, brokers, jdbcUrl));
+      }
+
+      String spikeTitle = catalogue.get(2).assetId();
+      stage(
+          7,
+          String.format(
+              Locale.ROOT,
+              "viewers: %d players in %s for %d s; at %d s %s starts trending in apac",
+              viewers,
+              REGIONS,
+              seconds,
+              seconds / 2,
+              spikeTitle));
+      ViewerSimulation.Summary viewing =
+          SimulateViewersCommand.run(
+              new ViewerSimulation.Spec(
+                  REGIONS.stream()
+                      .map(
+                          r ->
+                              new ViewerSimulation.Region(
+                                  r, edgeUrls.get(r), SimulateViewersCommand.MEDIAN_KBPS.get(r)))
+                      .toList(),
+                  catalogue.stream().map(AssetCatalogueEntry::assetId).toList(),
+                  viewers,
+                  Duration.ofSeconds(seconds),
+                  3,
+                  10,
+                  new ViewerSimulation.Spike(
+                      "apac", spikeTitle, Duration.ofSeconds(seconds / 2), viewers / 2),
+                  runSeed),
+              System.out);
+      SimulateViewersCommand.print(viewing);
+
+      stage(8, "draining the jobs (every window and timer fires), then the results");
+      for (var j : jobs.entrySet()) {
+        flink.stopWithSavepoint(j.getValue(), null, true, Duration.ofMinutes(3));
+        System.out.println("      " + j.getKey() + " drained");
+      }
+      summarize(jdbcUrl, edges, infra);
+      System.out.printf(Locale.ROOT, "done in %.1f s%n", (System.nanoTime() - started) / 1e9);
       if (keepRunning) {
-        System.out.println("infrastructure left running; stop it with: bin/segmentflow infra down");
-      } else {
+        System.out.println(
+            "everything stays up: Flink UI "
+                + cluster.restUrl()
+                + ", edges "
+                + edgeUrls.values()
+                + "; resubmit a job with: bin/segmentflow submit <job> --rest "
+                + cluster.restUrl()
+                + ". Ctrl-C stops the edges and Flink; 'bin/segmentflow infra down' the rest.");
+        // The JVM does not wait for this thread once Ctrl-C's hooks are done: the hook cleans up.
+        FlinkSessionCluster running = cluster;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      System.out.println("stopping the edges and Flink ...");
+                      edges.forEach(EdgeServer::close);
+                      running.close();
+                      stopped.countDown();
+                    }));
+        stopped.await();
+      }
+    } finally {
+      edges.forEach(EdgeServer::close);
+      if (cluster != null) {
+        cluster.close();
+      }
+      if (!keepRunning) {
         Infra.down(dir, System.out);
       }
     }
     return 0;
   }
 
-  static void produce(String brokers, List<SampleViewerEvents.Line> lines) {
+  private void stage(int n, String what) {
+    System.out.printf(
+        Locale.ROOT, "[%d/8] %s (%.0f s)%n", n, what, (System.nanoTime() - started) / 1e9);
+  }
+
+  /** Splits the sources into the origin, publishes segments and the catalogue. */
+  static List<SourceSegment> ingest(
+      Path origin, String brokers, List<AssetCatalogueEntry> catalogue) throws Exception {
+    Path work = Files.createTempDirectory("segmentflow-demo-");
+    record Source(Path file, String asset, String title, String genre, String creator) {}
+    List<Source> sources =
+        List.of(
+            new Source(SampleMedia.realFootage(), "vtest", "Pedestrians", "documentary", "opencv"),
+            new Source(
+                SampleMedia.synthetic(work.resolve("a.mp4"), 36, 854, 480, 25, true),
+                "pattern-a",
+                "Test Card A",
+                "test",
+                "ffmpeg"),
+            new Source(
+                SampleMedia.synthetic(work.resolve("b.mp4"), 30, 854, 480, 25, true),
+                "pattern-b",
+                "Test Card B",
+                "test",
+                "ffmpeg"),
+            new Source(
+                SampleMedia.synthetic(work.resolve("c.mp4"), 24, 854, 480, 25, true),
+                "pattern-c",
+                "Test Card C",
+                "music",
+                "ffmpeg"));
     Properties p = new Properties();
-    p.put("bootstrap.servers", brokers);
-    p.put("linger.ms", "20");
-    p.put("acks", "all");
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      int i = 0;
-      for (SampleViewerEvents.Line l : lines) {
-        producer.send(
-            new ProducerRecord<>(
-                Topics.VIEWER_EVENTS,
-                l.key().getBytes(StandardCharsets.UTF_8),
-                l.json().getBytes(StandardCharsets.UTF_8)));
-        if (++i % 5000 == 0) {
-          System.out.printf("      %d/%d sent%n", i, lines.size());
-        }
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    List<SourceSegment> all = new ArrayList<>();
+    try (OriginStore store = OriginStore.open(OriginStore.Config.local(origin));
+        KafkaProducer<String, String> producer =
+            new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      SourceIngest ingest =
+          new SourceIngest(
+              new SourceSplitter(FfmpegTools.bundled(), Duration.ofMinutes(10)),
+              store,
+              System::currentTimeMillis,
+              SourceIngest.Pacer.REAL);
+      for (Source s : sources) {
+        List<SourceSegment> segs =
+            ingest.ingest(
+                s.file(),
+                s.asset(),
+                false,
+                6,
+                work.resolve(s.asset()),
+                e ->
+                    producer.send(
+                        new ProducerRecord<>(Topics.SEGMENTS_SOURCE, e.assetId(), Json.string(e))),
+                line -> {});
+        double duration = segs.stream().mapToDouble(SourceSegment::durationSeconds).sum();
+        AssetCatalogueEntry entry =
+            new AssetCatalogueEntry(
+                AssetCatalogueEntry.VERSION,
+                s.asset(),
+                s.title(),
+                s.genre(),
+                s.creator(),
+                duration,
+                System.currentTimeMillis() - 86_400_000L,
+                false);
+        catalogue.add(entry);
+        producer.send(new ProducerRecord<>(Topics.ASSET_CATALOGUE, s.asset(), Json.string(entry)));
+        all.addAll(segs);
+        System.out.printf(
+            Locale.ROOT, "      %-10s %2d segments, %5.1f s%n", s.asset(), segs.size(), duration);
       }
       producer.flush();
     }
+    return all;
   }
 
-  static void summarize(String jdbcUrl, List<SampleViewerEvents.Line> lines) throws Exception {
-    Map<String, Long> expectedBad = new TreeMap<>();
-    lines.stream()
-        .filter(l -> l.expected() != null)
-        .forEach(l -> expectedBad.merge(l.expected().name(), 1L, Long::sum));
+  static String submit(
+      FlinkRestClient flink, String job, List<String> args, String brokers, String jdbcUrl) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of("--bootstrap-servers", brokers, "--clickhouse-url", jdbcUrl));
+    String id =
+        flink.run(
+            flink.uploadJar(SubmitCommand.jarOf(job)), SubmitCommand.JOBS.get(job), all, 1, null);
+    flink.awaitState(id, "RUNNING", Duration.ofMinutes(2));
+    System.out.printf("      %-15s %s RUNNING%n", job, id);
+    return id;
+  }
+
+  /** Waits until every source segment has all its rungs (in either packaging). */
+  static void awaitRenditions(String jdbcUrl, int expected) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
+    long last = -1;
+    String rungs = "'" + String.join("','", RUNGS) + "'";
+    while (System.nanoTime() < deadline) {
+      long done =
+          scalar(
+              jdbcUrl,
+              "SELECT count() FROM (SELECT asset_id, sequence, uniqExactIf(rendition, rendition IN ("
+                  + rungs
+                  + ")) AS r FROM renditions FINAL GROUP BY asset_id, sequence) WHERE r = "
+                  + RUNGS.size());
+      if (done != last) {
+        System.out.printf("      %d/%d segments rendered%n", done, expected);
+        last = done;
+      }
+      if (done >= expected) {
+        return;
+      }
+      Thread.sleep(3000);
+    }
+    throw new IllegalStateException(
+        "transcoding did not finish in 8 minutes ("
+            + last
+            + "/"
+            + expected
+            + "); see segments.dlq and the Flink UI");
+  }
+
+  static long scalar(String jdbcUrl, String sql) throws Exception {
+    try (Connection c = ClickHouseJdbc.connect(jdbcUrl);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static void summarize(String jdbcUrl, List<EdgeServer> edges, Infra.State infra)
+      throws Exception {
+    System.out.println("      edge cache (requests):");
+    for (int i = 0; i < edges.size(); i++) {
+      EdgeServer e = edges.get(i);
+      long hit = 0;
+      long all = 0;
+      for (String line : e.metrics().render().split("\n")) {
+        if (line.startsWith("edge_requests_total{")) {
+          long n = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          all += n;
+          if (line.contains("cache=\"HIT\"")) {
+            hit += n;
+          }
+        }
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "        %-14s %6d requests, hit ratio %.3f%n",
+          "edge-" + REGIONS.get(i) + "-1",
+          all,
+          all == 0 ? 0 : (double) hit / all);
+    }
     try (Connection c = ClickHouseJdbc.connect(jdbcUrl);
         Statement st = c.createStatement()) {
-      try (ResultSet rs =
-          st.executeQuery(
-              "SELECT region, uniqExact(session_id), count(), countIf(event_type = 'stall_start'),"
-                  + " countIf(event_type = 'error') FROM viewer_events FINAL GROUP BY region ORDER BY region")) {
-        System.out.printf(
-            "      %-10s %9s %9s %7s %7s%n", "region", "sessions", "events", "stalls", "errors");
-        while (rs.next()) {
-          System.out.printf(
-              "      %-10s %9d %9d %7d %7d%n",
-              rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+      table(
+          st,
+          "QoE by region (qoe_sessions)",
+          "SELECT region, count() AS sessions, round(sum(stall_ms) / (sum(stall_ms) + sum(play_ms)), 4)"
+              + " AS rebuffer_ratio, quantile(0.5)(startup_ms) AS startup_p50_ms,"
+              + " countIf(failed = 1) AS failed FROM qoe_sessions FINAL GROUP BY region ORDER BY region");
+      table(
+          st,
+          "top titles per region (popularity, at their peak)",
+          "SELECT region, asset_id, round(max(requests_per_hour)) AS peak_req_per_h,"
+              + " argMax(temperature, requests_per_hour) AS temperature, round(max(growth), 2) AS"
+              + " max_growth FROM popularity FINAL GROUP BY region, asset_id"
+              + " ORDER BY region, peak_req_per_h DESC LIMIT 2 BY region");
+      table(
+          st,
+          "CDN directives issued (cdn_directives)",
+          "SELECT kind, temperature, count() AS directives FROM cdn_directives FINAL"
+              + " GROUP BY kind, temperature ORDER BY kind, temperature");
+      table(
+          st,
+          "a recommendations sample (recommendations)",
+          "SELECT viewer_id, rank, asset_id, round(score, 3) AS score, reason FROM recommendations"
+              + " FINAL WHERE viewer_id IN (SELECT any(viewer_id) FROM recommendations GROUP BY"
+              + " substring(viewer_id, 1, 1)) ORDER BY viewer_id, rank LIMIT 6");
+      table(
+          st,
+          "dead letters (bad input, counted, never dropped)",
+          "SELECT source_topic, reason, count() AS n FROM dead_letters FINAL GROUP BY source_topic,"
+              + " reason ORDER BY n DESC LIMIT 5");
+    }
+    System.out.println(
+        "      SQL to try (database "
+            + InfraCommand.DATABASE
+            + ", over HTTP: echo 'SELECT ...' | curl -s http://127.0.0.1:"
+            + infra.clickHouseHttpPort()
+            + "/?database="
+            + InfraCommand.DATABASE
+            + " --data-binary @-):");
+    System.out.println(
+        "        SELECT region, asset_id, max(score) FROM popularity FINAL GROUP BY region, asset_id"
+            + " ORDER BY 3 DESC LIMIT 10;");
+    System.out.println(
+        "        SELECT device, avg(rebuffer_ratio), quantile(0.9)(startup_ms) FROM qoe_sessions"
+            + " FINAL GROUP BY device;");
+    System.out.println(
+        "        SELECT kind, scope, asset_id, renditions, ttl_s, reason FROM cdn_directives FINAL"
+            + " ORDER BY issued_at DESC LIMIT 20;");
+    System.out.println(
+        "        SELECT viewer_id, groupArray(asset_id) FROM (SELECT * FROM recommendations FINAL"
+            + " ORDER BY rank) GROUP BY viewer_id LIMIT 5;");
+  }
+
+  static void table(Statement st, String title, String sql) throws Exception {
+    System.out.println("      " + title + ":");
+    try (ResultSet rs = st.executeQuery(sql)) {
+      int cols = rs.getMetaData().getColumnCount();
+      StringBuilder head = new StringBuilder("        ");
+      for (int i = 1; i <= cols; i++) {
+        head.append(String.format(Locale.ROOT, "%-16s", rs.getMetaData().getColumnLabel(i)));
+      }
+      System.out.println(head.toString().stripTrailing());
+      int rows = 0;
+      while (rs.next()) {
+        StringBuilder row = new StringBuilder("        ");
+        for (int i = 1; i <= cols; i++) {
+          String v = String.valueOf(rs.getString(i));
+          row.append(String.format(Locale.ROOT, i == cols ? "%s" : "%-16s", v));
         }
+        System.out.println(row);
+        rows++;
       }
-      try (ResultSet rs = st.executeQuery("SELECT count() FROM viewer_events FINAL")) {
-        rs.next();
-        long sentValid =
-            lines.size() - expectedBad.values().stream().mapToLong(Long::longValue).sum();
-        System.out.printf(
-            "      valid rows in viewer_events: %d (valid events sent this run: %d)%n",
-            rs.getLong(1), sentValid);
-      }
-      System.out.println("      dead letters by reason (table / sent malformed this run):");
-      Map<String, Long> table = new TreeMap<>();
-      try (ResultSet rs =
-          st.executeQuery("SELECT reason, count() FROM dead_letters FINAL GROUP BY reason")) {
-        while (rs.next()) {
-          table.put(rs.getString(1), rs.getLong(2));
-        }
-      }
-      TreeSet<String> reasons = new TreeSet<>(table.keySet());
-      reasons.addAll(expectedBad.keySet());
-      for (String reason : reasons) {
-        System.out.printf(
-            "      %-24s %6d / %d%n",
-            reason, table.getOrDefault(reason, 0L), expectedBad.getOrDefault(reason, 0L));
+      if (rows == 0) {
+        System.out.println("        (none)");
       }
     }
   }

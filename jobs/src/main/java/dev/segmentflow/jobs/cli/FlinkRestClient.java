@@ -123,10 +123,15 @@ public final class FlinkRestClient {
         "job " + jobId + " still " + state + " after " + timeout + ", not " + want);
   }
 
-  /** {@code POST /jobs/:id/stop}, then polls the operation; returns the savepoint's location. */
-  public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout) {
+  /**
+   * {@code POST /jobs/:id/stop}, then polls the operation; returns the savepoint's location. With
+   * {@code drain} the sources first emit the maximum watermark, so every event-time window and
+   * timer fires: for a job that will not be resumed.
+   */
+  public String stopWithSavepoint(
+      String jobId, String targetDirectory, boolean drain, Duration timeout) {
     ObjectNode req = JSON.createObjectNode();
-    req.put("drain", false);
+    req.put("drain", drain);
     if (targetDirectory != null) {
       req.put("targetDirectory", targetDirectory);
     }

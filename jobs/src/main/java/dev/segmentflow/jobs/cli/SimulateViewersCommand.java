@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
       "heartbeats, end) to the edge. Prints progress and a QoE summary per region."
     })
 final class SimulateViewersCommand implements Callable<Integer> {
-  static final Map<String, Long> MEDIAN_KBPS = Map.of("eu", 6000L, "us", 8000L, "apac", 2500L);
+  static final Map<String, Long> MEDIAN_KBPS = Map.of("eu", 5000L, "us", 8000L, "apac", 1000L);
 
   @Option(
       names = "--edge",
@@ -47,7 +47,7 @@ final class SimulateViewersCommand implements Callable<Integer> {
   @Option(
       names = "--median-kbps",
       description =
-          "region=median access bandwidth (default: eu=6000, us=8000, apac=2500, else 5000)")
+          "region=median access bandwidth (default: eu=5000, us=8000, apac=1000, else 5000)")
   Map<String, Long> medianKbps = Map.of();
 
   @Option(

@@ -28,11 +28,16 @@ final class StopCommand implements Callable<Integer> {
       description = "where to write it (default: the cluster's state.savepoints.dir)")
   String savepointDir;
 
+  @Option(
+      names = "--drain",
+      description = "fire all event-time timers first (for a job you will not resume)")
+  boolean drain;
+
   @Override
   public Integer call() {
     FlinkRestClient flink = new FlinkRestClient(rest);
     System.out.println("stopping " + jobId + " with a savepoint ...");
-    String location = flink.stopWithSavepoint(jobId, savepointDir, Duration.ofMinutes(5));
+    String location = flink.stopWithSavepoint(jobId, savepointDir, drain, Duration.ofMinutes(5));
     System.out.println("savepoint: " + location);
     return 0;
   }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Player sessions as a demo input: play request, startup, heartbeats, the odd stall and bitrate
+ * Player sessions as test input: play request, startup, heartbeats, the odd stall and bitrate
  * switch, an end (or an early exit or a fatal error), plus a sprinkling of the malformed input
  * players really send, each labelled with the reason it should be rejected for.
  */

@@ -1,0 +1,37 @@
+package dev.segmentflow.jobs;
+
+import java.io.IOException;
+import org.apache.flink.api.java.utils.ParameterTool;
+
+/** How every job's {@code main} reads its configuration. */
+public final class JobParameters {
+  /**
+   * Where a job writes in ClickHouse when no {@code --clickhouse-url} is given; Kubernetes fills it
+   * from a Secret so that credentials stay out of the job's arguments (which the Flink UI shows).
+   */
+  public static final String CLICKHOUSE_URL_ENV = "CLICKHOUSE_URL";
+
+  private JobParameters() {}
+
+  /**
+   * The arguments, over the properties file {@code --config} names if any: {@code --config
+   * popularity.properties --tick-seconds 10} takes everything from the file but the tick.
+   */
+  public static ParameterTool of(String[] args) throws IOException {
+    ParameterTool fromArgs = ParameterTool.fromArgs(args);
+    if (!fromArgs.has("config")) {
+      return fromArgs;
+    }
+    return ParameterTool.fromPropertiesFile(fromArgs.get("config")).mergeWith(fromArgs);
+  }
+
+  /** {@code --clickhouse-url}, else the {@value #CLICKHOUSE_URL_ENV} environment variable. */
+  public static String clickHouseUrl(ParameterTool params) {
+    String url = params.get("clickhouse-url", System.getenv(CLICKHOUSE_URL_ENV));
+    if (url == null || url.isBlank()) {
+      throw new IllegalArgumentException(
+          "no ClickHouse JDBC URL: pass --clickhouse-url or set " + CLICKHOUSE_URL_ENV);
+    }
+    return url;
+  }
+}
