@@ -161,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
                   "--tick-seconds", "10",
                   "--half-life-minutes", "4",
                   "--fast-half-life-minutes", "1",
-                  "--threshold-scale", "0.1"));
+                  "--threshold-scale", "0.05"));
         }
         if (job.equals("recommendation")) {
           args.addAll(List.of("--refresh-seconds", "30"));
