@@ -323,10 +323,28 @@ class ClusterSubmissionIT {
       jobId = submit(null);
     }
 
+    /** Through the CLI, as a user would: {@code segmentflow submit <job> ... -- <job args>}. */
     private String submit(String savepoint) {
-      String id = flink.run(flink.uploadJar(jar), null, args, 2, savepoint);
-      flink.awaitState(id, "RUNNING", Duration.ofMinutes(2));
-      return id;
+      List<String> cli =
+          new ArrayList<>(
+              List.of(
+                  "submit",
+                  name,
+                  "--rest",
+                  cluster.restUrl(),
+                  "--jar",
+                  jar.toString(),
+                  "--parallelism",
+                  "2"));
+      if (savepoint != null) {
+        cli.addAll(List.of("--from-savepoint", savepoint));
+      }
+      cli.add("--");
+      cli.addAll(args);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("(?m)^([0-9a-f]{32}) RUNNING$").matcher(cli(cli));
+      assertThat(m.find()).as("submit prints the running job's id").isTrue();
+      return m.group(1);
     }
 
     /**
@@ -335,8 +353,19 @@ class ClusterSubmissionIT {
      * all chained, so they cannot show that it processed anything.
      */
     void stopAndResume(Runnable whileStopped) {
-      String savepoint =
-          flink.stopWithSavepoint(jobId, cluster.savepointDir().toUri().toString(), false, WAIT);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("(?m)^savepoint: (\\S+)$")
+              .matcher(
+                  cli(
+                      List.of(
+                          "stop",
+                          jobId,
+                          "--rest",
+                          cluster.restUrl(),
+                          "--savepoint-dir",
+                          cluster.savepointDir().toUri().toString())));
+      assertThat(m.find()).as("stop prints the savepoint").isTrue();
+      String savepoint = m.group(1);
       flink.awaitState(jobId, "FINISHED", Duration.ofMinutes(1));
       assertThat(Path.of(java.net.URI.create(savepoint))).isDirectory();
       whileStopped.run();
@@ -347,6 +376,23 @@ class ClusterSubmissionIT {
       flink.cancel(jobId);
       flink.awaitState(jobId, "CANCELED", Duration.ofMinutes(1));
     }
+  }
+
+  /** Runs the CLI in this JVM; returns what it printed, failing on a non-zero exit. */
+  static String cli(List<String> args) {
+    java.io.PrintStream original = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    int exit;
+    try {
+      exit = dev.segmentflow.jobs.cli.SegmentflowCli.run(args.toArray(String[]::new));
+    } finally {
+      System.setOut(original);
+    }
+    String out = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    original.print(out);
+    assertThat(exit).as(out).isZero();
+    return out;
   }
 
   static List<String> args(String db, String... jobArgs) {
