@@ -3,6 +3,8 @@ package dev.segmentflow.jobs;
 import dev.segmentflow.analytics.sink.ClickHouseSinks;
 import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.schemas.events.DeadLetter;
+import dev.segmentflow.schemas.events.EdgeRequest;
+import dev.segmentflow.schemas.events.Event;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.flink.RawRecord;
@@ -15,7 +17,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * viewer.events -> validate -> ClickHouse viewer_events; malformed -> events.dlq and ClickHouse
+ * viewer.events -> validate -> ClickHouse viewer_events, and the edges' access log edge.requests ->
+ * validate -> ClickHouse edge_requests; malformed records of either -> events.dlq and ClickHouse
  * dead_letters, each with its reason code.
  */
 public final class EventIntakeJob {
@@ -25,26 +28,34 @@ public final class EventIntakeJob {
     ParameterTool params = JobParameters.of(args);
     String brokers = params.getRequired("bootstrap-servers");
     String jdbcUrl = JobParameters.clickHouseUrl(params);
+    String group = params.get("group-id", "event-intake");
+    boolean bounded = params.getBoolean("bounded", false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(params.getLong("checkpoint-interval-ms", 10_000));
+    String dlqTopic = params.get("dlq-topic", Topics.EVENTS_DLQ);
     build(
         env,
         KafkaEndpoints.rawSource(
-            brokers,
-            params.get("topic", Topics.VIEWER_EVENTS),
-            params.get("group-id", "event-intake"),
-            params.getBoolean("bounded", false)),
+            brokers, params.get("topic", Topics.VIEWER_EVENTS), group, bounded),
         ClickHouseSinks.viewerEvents(jdbcUrl),
-        KafkaEndpoints.jsonSink(
-            brokers,
-            params.get("dlq-topic", Topics.EVENTS_DLQ),
-            DeadLetter::sourceTopic,
-            "event-intake-dlq"),
+        KafkaEndpoints.jsonSink(brokers, dlqTopic, DeadLetter::sourceTopic, "event-intake-dlq"),
         ClickHouseSinks.deadLetters(jdbcUrl));
+    if (params.getBoolean("edge-requests", true)) {
+      intake(
+          env,
+          KafkaEndpoints.rawSource(
+              brokers, params.get("edge-topic", Topics.EDGE_REQUESTS), group, bounded),
+          EdgeRequest.class,
+          "edge-requests",
+          ClickHouseSinks.edgeRequests(jdbcUrl),
+          KafkaEndpoints.jsonSink(
+              brokers, dlqTopic, DeadLetter::sourceTopic, "edge-request-intake-dlq"),
+          ClickHouseSinks.deadLetters(jdbcUrl));
+    }
     env.execute("event-intake");
   }
 
-  /** The data flow, with sources and sinks injected so that tests and the demo can choose them. */
+  /** The viewer-event flow, with sources and sinks injected so that tests can choose them. */
   public static void build(
       StreamExecutionEnvironment env,
       Source<RawRecord, ?, ?> source,
@@ -60,5 +71,28 @@ public final class EventIntakeJob {
     var deadLetters = valid.getSideOutput(ValidateEvents.DEAD_LETTERS);
     deadLetters.sinkTo(deadLetterTopic).name("events.dlq").uid("dlq-topic-sink");
     deadLetters.sinkTo(deadLetterTable).name("clickhouse dead_letters").uid("dlq-table-sink");
+  }
+
+  /** One more validated topic into its table; {@code name} keeps its operators' uids apart. */
+  public static <T extends Event> void intake(
+      StreamExecutionEnvironment env,
+      Source<RawRecord, ?, ?> source,
+      Class<T> type,
+      String name,
+      Sink<T> rows,
+      Sink<DeadLetter> deadLetterTopic,
+      Sink<DeadLetter> deadLetterTable) {
+    SingleOutputStreamOperator<T> valid =
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), name)
+            .process(new ValidateEvents<>(type))
+            .name("validate " + name)
+            .uid("validate-" + name);
+    valid.sinkTo(rows).name("clickhouse " + name).uid(name + "-sink");
+    var deadLetters = valid.getSideOutput(ValidateEvents.DEAD_LETTERS);
+    deadLetters.sinkTo(deadLetterTopic).name(name + " events.dlq").uid(name + "-dlq-topic-sink");
+    deadLetters
+        .sinkTo(deadLetterTable)
+        .name(name + " clickhouse dead_letters")
+        .uid(name + "-dlq-table-sink");
   }
 }

@@ -92,22 +92,41 @@ class ClusterSubmissionIT {
   void eventIntakeKeepsEveryEventAcrossStopAndResume() throws Exception {
     String db = database("it_intake");
     String topic = topic("it.intake.events", 2, "sessionId");
+    String edgeTopic = topic("it.intake.requests", 2, "edgeId");
     long now = System.currentTimeMillis();
     List<SampleViewerEvents.Line> first = SampleViewerEvents.generate(1, 150, now - 1_200_000);
     List<SampleViewerEvents.Line> second = SampleViewerEvents.generate(2, 150, now - 600_000);
-    List<String> args = args(db, "--topic", topic, "--group-id", "it-intake");
+    List<ProducerRecord<String, String>> requests = new ArrayList<>();
+    for (var r : new VideoWorkload(VideoWorkload.Spec.standard(3).sized(5, 20)).generate()) {
+      var e = TraceEvents.edgeRequest(r, now - 48 * 3_600_000L);
+      requests.add(new ProducerRecord<>(edgeTopic, e.edgeId(), Json.string(e)));
+    }
+    int half = requests.size() / 2;
+    List<String> args =
+        args(db, "--topic", topic, "--edge-topic", edgeTopic, "--group-id", "it-intake");
 
     Lifecycle job = new Lifecycle("event-intake", args);
     job.start();
     kafka.produce(lines(topic, first));
+    kafka.produce(requests.subList(0, half));
     await("first half in viewer_events", () -> count(db, "viewer_events") == valid(first));
-    job.stopAndResume(() -> kafka.produce(lines(topic, second)));
+    await("first half in edge_requests", () -> count(db, "edge_requests") == half);
+    job.stopAndResume(
+        () -> {
+          kafka.produce(lines(topic, second));
+          kafka.produce(requests.subList(half, requests.size()));
+          kafka.produce(List.of(new ProducerRecord<>(edgeTopic, "bad", "{\"schemaVersion\":1}")));
+        });
     await(
         "both halves in viewer_events",
         () -> count(db, "viewer_events") == valid(first) + valid(second));
+    await("both halves in edge_requests", () -> count(db, "edge_requests") == requests.size());
     Map<String, Long> expected = reasons(first);
     reasons(second).forEach((k, v) -> expected.merge(k, v, Long::sum));
-    await("every malformed event dead-lettered", () -> deadLetters(db).equals(expected));
+    await("every malformed event dead-lettered", () -> deadLetters(db, topic).equals(expected));
+    await(
+        "the malformed request dead-lettered",
+        () -> deadLetters(db, edgeTopic).values().stream().mapToLong(Long::longValue).sum() == 1);
     job.cancel();
   }
 
@@ -464,9 +483,18 @@ class ClusterSubmissionIT {
   }
 
   static Map<String, Long> deadLetters(String db) {
+    return deadLetters(db, null);
+  }
+
+  static Map<String, Long> deadLetters(String db, String sourceTopic) {
     Map<String, Long> out = new TreeMap<>();
     clickHouse
-        .query("SELECT reason, count() FROM " + db + ".dead_letters FINAL GROUP BY reason")
+        .query(
+            "SELECT reason, count() FROM "
+                + db
+                + ".dead_letters FINAL"
+                + (sourceTopic == null ? "" : " WHERE source_topic = '" + sourceTopic + "'")
+                + " GROUP BY reason")
         .lines()
         .filter(l -> !l.isBlank())
         .forEach(l -> out.put(l.split("\t")[0], Long.parseLong(l.split("\t")[1])));

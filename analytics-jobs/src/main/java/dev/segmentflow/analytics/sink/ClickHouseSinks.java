@@ -2,6 +2,7 @@ package dev.segmentflow.analytics.sink;
 
 import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
 import dev.segmentflow.schemas.events.DeadLetter;
+import dev.segmentflow.schemas.events.EdgeRequest;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -53,6 +54,41 @@ public final class ClickHouseSinks {
             + " buffer_length_ms, throughput_kbps, buffer_starvation, startup, fatal, error_code)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ClickHouseSinks::bindViewerEvent);
+  }
+
+  /** The edges' access log: what the cache-efficiency dashboard and notebook read. */
+  public static JdbcSink<EdgeRequest> edgeRequests(String jdbcUrl) {
+    return sink(
+        jdbcUrl,
+        "INSERT INTO edge_requests (request_id, edge_id, region, method, path, asset_id,"
+            + " rendition, segment_sequence, object_type, status, cache_status, bytes, latency_us,"
+            + " session_id, request_time, request_time_ms)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ClickHouseSinks::bindEdgeRequest);
+  }
+
+  public static void bindEdgeRequest(PreparedStatement ps, EdgeRequest r) throws SQLException {
+    int i = 1;
+    ps.setString(i++, r.requestId());
+    ps.setString(i++, r.edgeId());
+    ps.setString(i++, r.region());
+    ps.setString(i++, r.method());
+    ps.setString(i++, r.path());
+    ps.setString(i++, nz(r.assetId()));
+    ps.setString(i++, nz(r.rendition()));
+    if (r.segmentSequence() == null) {
+      ps.setNull(i++, Types.INTEGER);
+    } else {
+      ps.setInt(i++, r.segmentSequence());
+    }
+    ps.setString(i++, r.objectType().name());
+    ps.setInt(i++, r.status());
+    ps.setString(i++, r.cacheStatus().name());
+    ps.setLong(i++, r.bytes());
+    ps.setLong(i++, r.latencyMicros());
+    ps.setString(i++, nz(r.sessionId()));
+    ps.setTimestamp(i++, new Timestamp(r.requestTimeMillis()));
+    ps.setLong(i, r.requestTimeMillis());
   }
 
   public static JdbcSink<DeadLetter> deadLetters(String jdbcUrl) {

@@ -147,10 +147,10 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("      %-5s %s/hls/vtest/master.m3u8%n", region, edgeUrls.get(region));
       }
 
-      stage(6, "streaming jobs: popularity, QoE, recommendations (from their shaded jars)");
+      stage(6, "streaming jobs: intake, popularity, QoE, recommendations (from their shaded jars)");
       List<String> timing = List.of("--idleness-seconds", "5", "--checkpoint-interval-ms", "5000");
       Map<String, String> jobs = new LinkedHashMap<>();
-      for (String job : List.of("popularity", "qoe", "recommendation")) {
+      for (String job : List.of("event-intake", "popularity", "qoe", "recommendation")) {
         List<String> args = new ArrayList<>(timing);
         args.addAll(List.of("--group-id", run + "-" + job));
         if (job.equals("popularity")) {
@@ -201,11 +201,13 @@ final class DemoCommand implements Callable<Integer> {
       SimulateViewersCommand.print(viewing);
 
       stage(8, "draining the jobs (every window and timer fires), then the results");
+      // The edges' last log lines and the players' last beacons are still on their way to Kafka.
+      Thread.sleep(5_000);
       for (var j : jobs.entrySet()) {
         flink.stopWithSavepoint(j.getValue(), null, true, Duration.ofMinutes(3));
         System.out.println("      " + j.getKey() + " drained");
       }
-      summarize(jdbcUrl, edges, infra);
+      summarize(jdbcUrl, infra);
       System.out.printf(Locale.ROOT, "done in %.1f s%n", (System.nanoTime() - started) / 1e9);
       if (keepRunning) {
         System.out.println(
@@ -372,31 +374,17 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  static void summarize(String jdbcUrl, List<EdgeServer> edges, Infra.State infra)
-      throws Exception {
-    System.out.println("      edge cache (requests):");
-    for (int i = 0; i < edges.size(); i++) {
-      EdgeServer e = edges.get(i);
-      long hit = 0;
-      long all = 0;
-      for (String line : e.metrics().render().split("\n")) {
-        if (line.startsWith("edge_requests_total{")) {
-          long n = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-          all += n;
-          if (line.contains("cache=\"HIT\"")) {
-            hit += n;
-          }
-        }
-      }
-      System.out.printf(
-          Locale.ROOT,
-          "        %-14s %6d requests, hit ratio %.3f%n",
-          "edge-" + REGIONS.get(i) + "-1",
-          all,
-          all == 0 ? 0 : (double) hit / all);
-    }
+  static void summarize(String jdbcUrl, Infra.State infra) throws Exception {
     try (Connection c = ClickHouseJdbc.connect(jdbcUrl);
         Statement st = c.createStatement()) {
+      table(
+          st,
+          "edge cache (edge_requests)",
+          "SELECT edge_id, count() AS requests, round(countIf(cache_status IN ('HIT',"
+              + " 'PREFETCH_HIT')) / count(), 3) AS hit_ratio, round(sumIf(bytes, cache_status IN"
+              + " ('HIT', 'PREFETCH_HIT')) / sum(bytes), 3) AS byte_hit_ratio,"
+              + " countIf(cache_status = 'PREFETCH_HIT') AS prefetch_hits FROM edge_requests FINAL"
+              + " GROUP BY edge_id ORDER BY edge_id");
       table(
           st,
           "QoE by region (qoe_sessions)",
