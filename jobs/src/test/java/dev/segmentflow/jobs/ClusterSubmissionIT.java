@@ -96,11 +96,8 @@ class ClusterSubmissionIT {
     long now = System.currentTimeMillis();
     List<SampleViewerEvents.Line> first = SampleViewerEvents.generate(1, 150, now - 1_200_000);
     List<SampleViewerEvents.Line> second = SampleViewerEvents.generate(2, 150, now - 600_000);
-    List<ProducerRecord<String, String>> requests = new ArrayList<>();
-    for (var r : new VideoWorkload(VideoWorkload.Spec.standard(3).sized(5, 20)).generate()) {
-      var e = TraceEvents.edgeRequest(r, now - 48 * 3_600_000L);
-      requests.add(new ProducerRecord<>(edgeTopic, e.edgeId(), Json.string(e)));
-    }
+    List<ProducerRecord<String, String>> requests =
+        edgeRequests(edgeTopic, VideoWorkload.Spec.standard(3).sized(5, 20));
     int half = requests.size() / 2;
     List<String> args =
         args(db, "--topic", topic, "--edge-topic", edgeTopic, "--group-id", "it-intake");
@@ -172,13 +169,8 @@ class ClusterSubmissionIT {
     String db = database("it_popularity");
     String edgeTopic = topic("it.popularity.requests", 2, "assetId");
     String viewerTopic = topic("it.popularity.events", 2, "sessionId");
-    // The workload spans two days, which must lie in the past (future times are CLOCK_SKEW).
-    long base = System.currentTimeMillis() - 48 * 3_600_000L;
-    List<ProducerRecord<String, String>> requests = new ArrayList<>();
-    for (var r : new VideoWorkload(VideoWorkload.Spec.standard(5).sized(20, 300)).generate()) {
-      var e = TraceEvents.edgeRequest(r, base);
-      requests.add(new ProducerRecord<>(edgeTopic, e.assetId(), Json.string(e)));
-    }
+    List<ProducerRecord<String, String>> requests =
+        edgeRequests(edgeTopic, VideoWorkload.Spec.standard(5).sized(20, 300));
     int half = requests.size() / 2;
     long middle = time(requests.get(half));
     Lifecycle job =
@@ -573,6 +565,20 @@ class ClusterSubmissionIT {
             null,
             null);
     return new ProducerRecord<>(topic, partition, e.sessionId(), Json.string(e));
+  }
+
+  /**
+   * A generated workload as the edges would have logged it. It spans two days, which must lie in
+   * the past: future times are dead-lettered as CLOCK_SKEW.
+   */
+  static List<ProducerRecord<String, String>> edgeRequests(String topic, VideoWorkload.Spec spec) {
+    long base = System.currentTimeMillis() - 48 * 3_600_000L;
+    List<ProducerRecord<String, String>> out = new ArrayList<>();
+    for (var r : new VideoWorkload(spec).generate()) {
+      var e = TraceEvents.edgeRequest(r, base);
+      out.add(new ProducerRecord<>(topic, e.assetId(), Json.string(e)));
+    }
+    return out;
   }
 
   static long time(ProducerRecord<String, String> r) {

@@ -76,11 +76,7 @@ public final class ClickHouseSinks {
     ps.setString(i++, r.path());
     ps.setString(i++, nz(r.assetId()));
     ps.setString(i++, nz(r.rendition()));
-    if (r.segmentSequence() == null) {
-      ps.setNull(i++, Types.INTEGER);
-    } else {
-      ps.setInt(i++, r.segmentSequence());
-    }
+    setInt(ps, i++, r.segmentSequence());
     ps.setString(i++, r.objectType().name());
     ps.setInt(i++, r.status());
     ps.setString(i++, r.cacheStatus().name());
@@ -126,11 +122,7 @@ public final class ClickHouseSinks {
     int i = 1;
     ps.setString(i++, d.deadLetterId());
     ps.setString(i++, d.sourceTopic());
-    if (d.sourcePartition() == null) {
-      ps.setNull(i++, Types.INTEGER);
-    } else {
-      ps.setInt(i++, d.sourcePartition());
-    }
+    setInt(ps, i++, d.sourcePartition());
     setLong(ps, i++, d.sourceOffset());
     ps.setString(i++, d.reason().name());
     ps.setString(i++, nz(d.field()));
@@ -142,6 +134,14 @@ public final class ClickHouseSinks {
 
   static String nz(String s) {
     return s == null ? "" : s;
+  }
+
+  static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.INTEGER);
+    } else {
+      ps.setInt(i, v);
+    }
   }
 
   static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {

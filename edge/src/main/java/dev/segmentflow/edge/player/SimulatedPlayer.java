@@ -117,14 +117,13 @@ public final class SimulatedPlayer {
       long lastBeat = clock.getAsLong();
       for (int i = 0; i < s.segmentsToWatch() && clock.getAsLong() < s.deadlineMillis(); i++) {
         int next = abr.choose(buffer, rung, ladder);
-        if (next != rung && startupMs != null) {
-          switches++;
-          rung = next;
-          bitrateKbps = ladder[rung];
-          emit(ViewerEventType.BITRATE_SWITCH, null, null);
-        }
+        boolean switched = next != rung && startupMs != null;
         rung = next;
         bitrateKbps = ladder[rung];
+        if (switched) {
+          switches++;
+          emit(ViewerEventType.BITRATE_SWITCH, null, null);
+        }
         if (media[rung] == null) {
           URI uri = variants.get(rung).uri();
           media[rung] = HlsPlaylists.media(uri, text(uri, "m", startupMs == null));
