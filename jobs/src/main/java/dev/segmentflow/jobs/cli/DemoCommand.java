@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
     description = {
       "Starts Kafka, ClickHouse, an S3 server and a Flink session cluster; ingests the real",
       "sample video and synthetic ones; transcodes the ladder with the TranscodeJob; starts an",
-      "edge per region (eu, us, apac); runs the popularity, QoE and recommendation jobs from",
+      "edge per region (eu, us, apac); runs the intake, popularity, QoE and recommendation jobs from",
       "their shaded jars; simulates viewers (with a trending spike) streaming from the edges;",
       "drains the jobs and prints what they found, with SQL to try."
     })
