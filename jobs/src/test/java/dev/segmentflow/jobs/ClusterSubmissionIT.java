@@ -7,6 +7,7 @@ import dev.segmentflow.analytics.recs.Title;
 import dev.segmentflow.analytics.recs.WatchedSession;
 import dev.segmentflow.cache.workload.TraceEvents;
 import dev.segmentflow.cache.workload.VideoWorkload;
+import dev.segmentflow.jobs.cli.CliRun;
 import dev.segmentflow.jobs.cli.FlinkRestClient;
 import dev.segmentflow.jobs.demo.SampleViewerEvents;
 import dev.segmentflow.schemas.Json;
@@ -353,7 +354,8 @@ class ClusterSubmissionIT {
       cli.add("--");
       cli.addAll(args);
       java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("(?m)^([0-9a-f]{32}) RUNNING$").matcher(cli(cli));
+          java.util.regex.Pattern.compile("(?m)^([0-9a-f]{32}) RUNNING$")
+              .matcher(CliRun.ok(cli.toArray(String[]::new)));
       assertThat(m.find()).as("submit prints the running job's id").isTrue();
       return m.group(1);
     }
@@ -367,14 +369,13 @@ class ClusterSubmissionIT {
       java.util.regex.Matcher m =
           java.util.regex.Pattern.compile("(?m)^savepoint: (\\S+)$")
               .matcher(
-                  cli(
-                      List.of(
-                          "stop",
-                          jobId,
-                          "--rest",
-                          cluster.restUrl(),
-                          "--savepoint-dir",
-                          cluster.savepointDir().toUri().toString())));
+                  CliRun.ok(
+                      "stop",
+                      jobId,
+                      "--rest",
+                      cluster.restUrl(),
+                      "--savepoint-dir",
+                      cluster.savepointDir().toUri().toString()));
       assertThat(m.find()).as("stop prints the savepoint").isTrue();
       String savepoint = m.group(1);
       flink.awaitState(jobId, "FINISHED", Duration.ofMinutes(1));
@@ -387,23 +388,6 @@ class ClusterSubmissionIT {
       flink.cancel(jobId);
       flink.awaitState(jobId, "CANCELED", Duration.ofMinutes(1));
     }
-  }
-
-  /** Runs the CLI in this JVM; returns what it printed, failing on a non-zero exit. */
-  static String cli(List<String> args) {
-    java.io.PrintStream original = System.out;
-    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-    int exit;
-    try {
-      exit = dev.segmentflow.jobs.cli.SegmentflowCli.run(args.toArray(String[]::new));
-    } finally {
-      System.setOut(original);
-    }
-    String out = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
-    original.print(out);
-    assertThat(exit).as(out).isZero();
-    return out;
   }
 
   static List<String> args(String db, String... jobArgs) {

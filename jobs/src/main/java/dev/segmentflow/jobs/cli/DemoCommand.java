@@ -327,10 +327,7 @@ final class DemoCommand implements Callable<Integer> {
       FlinkRestClient flink, String job, List<String> args, String brokers, String jdbcUrl) {
     List<String> all = new ArrayList<>(args);
     all.addAll(List.of("--bootstrap-servers", brokers, "--clickhouse-url", jdbcUrl));
-    String id =
-        flink.run(
-            flink.uploadJar(SubmitCommand.jarOf(job)), SubmitCommand.JOBS.get(job), all, 1, null);
-    flink.awaitState(id, "RUNNING", Duration.ofMinutes(2));
+    String id = SubmitCommand.start(flink, job, SubmitCommand.jarOf(job), all, 1, null);
     System.out.printf("      %-15s %s RUNNING%n", job, id);
     return id;
   }

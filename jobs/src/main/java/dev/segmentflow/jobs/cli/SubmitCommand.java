@@ -74,16 +74,27 @@ final class SubmitCommand implements Callable<Integer> {
     FlinkRestClient flink = new FlinkRestClient(rest);
     System.out.printf("[1/3] Flink %s at %s%n", flink.flinkVersion(), rest);
     System.out.printf("[2/3] uploading %s (%.1f MB)%n", jarFile.getFileName(), sizeMb(jarFile));
-    String jarId = flink.uploadJar(jarFile);
-    List<String> args = withInfraDefaults(jobArgs, dir);
-    String jobId = flink.run(jarId, JOBS.get(job), args, parallelism, savepoint);
     System.out.printf(
-        "[3/3] job %s submitted%s; waiting for RUNNING%n",
-        jobId, savepoint == null ? "" : " from " + savepoint);
-    flink.awaitState(jobId, "RUNNING", Duration.ofMinutes(2));
+        "[3/3] running %s%s; waiting for RUNNING%n",
+        JOBS.get(job), savepoint == null ? "" : " from " + savepoint);
+    String jobId =
+        start(flink, job, jarFile, withInfraDefaults(jobArgs, dir), parallelism, savepoint);
     System.out.println(jobId + " RUNNING");
     System.out.println("stop it with a savepoint: segmentflow stop " + jobId + " --rest " + rest);
     return 0;
+  }
+
+  /** Uploads the job's jar, runs its main and waits for RUNNING; returns the job id. */
+  static String start(
+      FlinkRestClient flink,
+      String job,
+      Path jar,
+      List<String> args,
+      Integer parallelism,
+      String savepoint) {
+    String jobId = flink.run(flink.uploadJar(jar), JOBS.get(job), args, parallelism, savepoint);
+    flink.awaitState(jobId, "RUNNING", Duration.ofMinutes(2));
+    return jobId;
   }
 
   static Path jarOf(String job) {

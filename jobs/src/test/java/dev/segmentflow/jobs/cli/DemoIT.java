@@ -2,9 +2,6 @@ package dev.segmentflow.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,20 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoIT {
   @Test
   void demoRunsEveryStageAndItsFiguresReconcile(@TempDir Path dir) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    int exit;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      exit =
-          SegmentflowCli.run(
-              "demo", "--dir", dir.toString(), "--duration", "45", "--viewers", "9", "--seed", "5");
-    } finally {
-      System.setOut(original);
-    }
-    String out = captured.toString(StandardCharsets.UTF_8);
-    original.println(out);
-    assertThat(exit).as(out).isZero();
+    String out =
+        CliRun.ok(
+            "demo", "--dir", dir.toString(), "--duration", "45", "--viewers", "9", "--seed", "5");
     assertThat(out).contains("[8/8]").contains("29/29 segments rendered").contains("infra stopped");
 
     Map<String, Long> simulated = rows(out, "region sessions", "^\\s{6}(eu|us|apac)\\s+(\\d+)\\s+");

@@ -13,9 +13,6 @@ import dev.segmentflow.transcode.encode.VodPackager;
 import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
 import dev.segmentflow.transcode.ingest.SampleMedia;
 import dev.segmentflow.transcode.store.OriginStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,11 +61,11 @@ class ReplayTraceCommandTest {
             .start()) {
       String url = "http://localhost:" + edge.port();
       String first =
-          run("replay-trace", "--edge", url, "--trace", trace.toString(), "--speed", "0");
+          CliRun.ok("replay-trace", "--edge", url, "--trace", trace.toString(), "--speed", "0");
       assertThat(first).contains("replaying 4 requests").contains("skipped 2 lines");
       assertThat(first).contains("status codes: {200=4}").contains("cache status: {MISS=");
       String second =
-          run("replay-trace", "--edge", url, "--trace", trace.toString(), "--speed", "50");
+          CliRun.ok("replay-trace", "--edge", url, "--trace", trace.toString(), "--speed", "50");
       assertThat(second).contains("hit ratio 1.000 by requests, 1.000 by bytes");
     }
   }
@@ -91,21 +88,5 @@ class ReplayTraceCommandTest {
         0,
         null,
         at);
-  }
-
-  static String run(String... args) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    int exit;
-    try {
-      exit = SegmentflowCli.run(args);
-    } finally {
-      System.setOut(original);
-    }
-    String out = captured.toString(StandardCharsets.UTF_8);
-    original.println(out);
-    assertThat(exit).as(out).isZero();
-    return out;
   }
 }
