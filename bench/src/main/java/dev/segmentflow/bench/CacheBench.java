@@ -1,12 +1,12 @@
 package dev.segmentflow.bench;
 
-import dev.segmentflow.cache.policy.BeladyCache;
 import dev.segmentflow.cache.policy.LruCache;
 import dev.segmentflow.cache.policy.PlannerCache;
 import dev.segmentflow.cache.policy.S3FifoCache;
+import dev.segmentflow.cache.policy.TraceRequest;
 import dev.segmentflow.cache.popularity.PopularityConfig;
+import dev.segmentflow.cache.sim.BeladyCache;
 import dev.segmentflow.cache.sim.CacheSimulator;
-import dev.segmentflow.cache.trace.TraceRequest;
 import dev.segmentflow.cache.workload.VideoWorkload;
 import java.time.Duration;
 import java.util.LinkedHashMap;

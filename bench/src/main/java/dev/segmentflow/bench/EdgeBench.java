@@ -2,10 +2,10 @@ package dev.segmentflow.bench;
 
 import dev.segmentflow.edge.EdgeConfig;
 import dev.segmentflow.edge.EdgeServer;
+import dev.segmentflow.localservices.ChildProcess;
+import dev.segmentflow.localservices.KafkaBroker;
+import dev.segmentflow.localservices.Ports;
 import dev.segmentflow.schemas.kafka.TopicCreator;
-import dev.segmentflow.testkit.ChildProcess;
-import dev.segmentflow.testkit.KafkaBroker;
-import dev.segmentflow.testkit.Ports;
 import dev.segmentflow.transcode.encode.VodPackager;
 import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
 import dev.segmentflow.transcode.ingest.SampleMedia;

@@ -1,13 +1,14 @@
 package dev.segmentflow.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.segmentflow.cache.policy.TraceRequest;
 import dev.segmentflow.cache.popularity.PopularityConfig;
 import dev.segmentflow.cache.popularity.PopularityLoop;
 import dev.segmentflow.cache.popularity.PopularityRow;
-import dev.segmentflow.cache.trace.TraceRequest;
 import dev.segmentflow.cache.workload.TraceEvents;
 import dev.segmentflow.cache.workload.VideoWorkload;
 import dev.segmentflow.jobs.PopularityJob;
+import dev.segmentflow.localservices.KafkaBroker;
 import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics.TopicSpec;
 import dev.segmentflow.schemas.events.Directive;
@@ -17,7 +18,6 @@ import dev.segmentflow.schemas.kafka.TopicCreator;
 import dev.segmentflow.schemas.validation.EventValidator;
 import dev.segmentflow.schemas.validation.Validation;
 import dev.segmentflow.testkit.FlinkMiniCluster;
-import dev.segmentflow.testkit.KafkaBroker;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

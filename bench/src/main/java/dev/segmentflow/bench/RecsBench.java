@@ -1,8 +1,8 @@
 package dev.segmentflow.bench;
 
 import dev.segmentflow.analytics.recs.RecommenderConfig;
-import dev.segmentflow.analytics.recs.RecsEvaluation;
-import dev.segmentflow.analytics.recs.TasteClusters;
+import dev.segmentflow.recs.sim.RecsEvaluation;
+import dev.segmentflow.recs.sim.TasteClusters;
 
 /**
  * hit@10 of the recommender on a held-out split of viewing with planted tastes, against the

@@ -2,20 +2,20 @@ package dev.segmentflow.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.segmentflow.analytics.sink.ClickHouseSinks;
 import dev.segmentflow.jobs.EventIntakeJob;
+import dev.segmentflow.localservices.ClickHouseServer;
+import dev.segmentflow.localservices.KafkaBroker;
 import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics.TopicSpec;
 import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
 import dev.segmentflow.schemas.clickhouse.ClickHouseMigrator;
+import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.kafka.TopicCreator;
-import dev.segmentflow.testkit.ClickHouseServer;
 import dev.segmentflow.testkit.FlinkMiniCluster;
-import dev.segmentflow.testkit.KafkaBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,7 +82,7 @@ public final class SinkBench {
                       + " buffer_starvation, startup, fatal, error_code)"
                       + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (int i = 0; i < rows; i++) {
-          ClickHouseSinks.bindViewerEvent(ps, events.get(i));
+          IntakeTables.bindViewerEvent(ps, events.get(i));
           ps.addBatch();
           if ((i + 1) % 5000 == 0 || i == rows - 1) {
             ps.executeBatch();
@@ -106,10 +106,10 @@ public final class SinkBench {
       EventIntakeJob.build(
           env,
           KafkaEndpoints.rawSource(kafka.bootstrapServers(), topic, "sink-bench", false),
-          ClickHouseSinks.viewerEvents(jdbcUrl),
+          IntakeTables.viewerEvents(jdbcUrl),
           KafkaEndpoints.jsonSink(
               kafka.bootstrapServers(), "sink-bench.dlq", DeadLetter::sourceTopic, "sink-bench"),
-          ClickHouseSinks.deadLetters(jdbcUrl));
+          IntakeTables.deadLetters(jdbcUrl));
       JobClient job = env.executeAsync("sink-bench");
       long firstRow = 0;
       long visible = 0;

@@ -3,6 +3,7 @@ package dev.segmentflow.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.segmentflow.localservices.KafkaBroker;
 import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.schemas.events.DeadLetter;
@@ -10,7 +11,6 @@ import dev.segmentflow.schemas.events.Directive;
 import dev.segmentflow.schemas.events.EdgeRequest;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.kafka.TopicCreator;
-import dev.segmentflow.testkit.KafkaBroker;
 import dev.segmentflow.testkit.RealServices;
 import dev.segmentflow.transcode.encode.VodPackager;
 import dev.segmentflow.transcode.ffmpeg.ChildRun;
@@ -565,8 +565,8 @@ class EdgeServerTest {
 
   @Test
   void spoolsTheAccessLogWhileKafkaIsDownAndSendsItWhenItIsBack() throws Exception {
-    int port = dev.segmentflow.testkit.Ports.free();
-    int controller = dev.segmentflow.testkit.Ports.free();
+    int port = dev.segmentflow.localservices.Ports.free();
+    int controller = dev.segmentflow.localservices.Ports.free();
     Path brokerDir = dir.resolve("own-broker");
     KafkaBroker own = KafkaBroker.start(brokerDir, port, controller);
     TopicCreator.ensure(
@@ -624,8 +624,8 @@ class EdgeServerTest {
 
   @Test
   void steersPlayersToHealthyEdgesAndExposesMetricsAndHealth() throws Exception {
-    int portA = dev.segmentflow.testkit.Ports.free();
-    int portB = dev.segmentflow.testkit.Ports.free();
+    int portA = dev.segmentflow.localservices.Ports.free();
+    int portB = dev.segmentflow.localservices.Ports.free();
     String pathways =
         "edge-a=http://localhost:" + portA + ";eu;10,edge-b=http://localhost:" + portB + ";us;10";
     Map<String, String> common = Map.of("pathways", pathways, "peer-probe-seconds", "1");

@@ -3,12 +3,12 @@ package dev.segmentflow.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.segmentflow.localservices.KafkaBroker;
 import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.schemas.events.EdgeRequest;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.kafka.TopicCreator;
-import dev.segmentflow.testkit.KafkaBroker;
 import dev.segmentflow.testkit.RealServices;
 import dev.segmentflow.transcode.encode.VodPackager;
 import dev.segmentflow.transcode.ffmpeg.FfmpegTools;

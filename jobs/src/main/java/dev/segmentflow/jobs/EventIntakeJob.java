@@ -1,7 +1,7 @@
 package dev.segmentflow.jobs;
 
-import dev.segmentflow.analytics.sink.ClickHouseSinks;
 import dev.segmentflow.schemas.Topics;
+import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.EdgeRequest;
 import dev.segmentflow.schemas.events.Event;
@@ -37,9 +37,9 @@ public final class EventIntakeJob {
         env,
         KafkaEndpoints.rawSource(
             brokers, params.get("topic", Topics.VIEWER_EVENTS), group, bounded),
-        ClickHouseSinks.viewerEvents(jdbcUrl),
+        IntakeTables.viewerEvents(jdbcUrl),
         KafkaEndpoints.jsonSink(brokers, dlqTopic, DeadLetter::sourceTopic, "event-intake-dlq"),
-        ClickHouseSinks.deadLetters(jdbcUrl));
+        IntakeTables.deadLetters(jdbcUrl));
     if (params.getBoolean("edge-requests", true)) {
       intake(
           env,
@@ -47,10 +47,10 @@ public final class EventIntakeJob {
               brokers, params.get("edge-topic", Topics.EDGE_REQUESTS), group, bounded),
           EdgeRequest.class,
           "edge-requests",
-          ClickHouseSinks.edgeRequests(jdbcUrl),
+          IntakeTables.edgeRequests(jdbcUrl),
           KafkaEndpoints.jsonSink(
               brokers, dlqTopic, DeadLetter::sourceTopic, "edge-request-intake-dlq"),
-          ClickHouseSinks.deadLetters(jdbcUrl));
+          IntakeTables.deadLetters(jdbcUrl));
     }
     env.execute("event-intake");
   }

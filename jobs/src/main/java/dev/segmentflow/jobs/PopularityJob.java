@@ -1,6 +1,6 @@
 package dev.segmentflow.jobs;
 
-import dev.segmentflow.analytics.sink.ClickHouseSinks;
+import dev.segmentflow.cache.flink.PopularityTables;
 import dev.segmentflow.cache.flink.SegmentHeatFunction;
 import dev.segmentflow.cache.flink.TitlePlannerFunction;
 import dev.segmentflow.cache.popularity.PopularityConfig;
@@ -8,6 +8,7 @@ import dev.segmentflow.cache.popularity.PopularityKeys;
 import dev.segmentflow.cache.popularity.PopularityRow;
 import dev.segmentflow.cache.popularity.SegmentActivity;
 import dev.segmentflow.schemas.Topics;
+import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.Directive;
 import dev.segmentflow.schemas.events.EdgeRequest;
@@ -16,10 +17,6 @@ import dev.segmentflow.schemas.events.ViewerEventType;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.flink.RawRecord;
 import dev.segmentflow.schemas.flink.ValidateEvents;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -54,11 +51,11 @@ public final class PopularityJob {
               directivesTopic,
               (Directive d) -> d.scope() + "/" + d.assetId(),
               "popularity-directives"),
-          PopularityJob.directiveTable(jdbcUrl),
-          PopularityJob.popularityTable(jdbcUrl),
+          PopularityTables.directives(jdbcUrl),
+          PopularityTables.popularity(jdbcUrl),
           KafkaEndpoints.jsonSink(
               brokers, Topics.EVENTS_DLQ, DeadLetter::sourceTopic, "popularity-dlq"),
-          ClickHouseSinks.deadLetters(jdbcUrl));
+          IntakeTables.deadLetters(jdbcUrl));
     }
   }
 
@@ -208,65 +205,5 @@ public final class PopularityJob {
         && r.assetId() != null
         && r.rendition() != null
         && r.segmentSequence() != null;
-  }
-
-  public static Sink<Directive> directiveTable(String jdbcUrl) {
-    return ClickHouseSinks.sink(
-        jdbcUrl,
-        "INSERT INTO cdn_directives (directive_id, kind, scope_type, scope, asset_id, renditions,"
-            + " segment_from, segment_to, ttl_s, temperature, score, reason, issued_at,"
-            + " valid_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        PopularityJob::bindDirective);
-  }
-
-  public static Sink<PopularityRow> popularityTable(String jdbcUrl) {
-    return ClickHouseSinks.sink(
-        jdbcUrl,
-        "INSERT INTO popularity (region, asset_id, window_end, requests_per_hour, growth, score,"
-            + " temperature, bytes_served, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        PopularityJob::bindRow);
-  }
-
-  static void bindDirective(PreparedStatement ps, Directive d) throws SQLException {
-    int i = 1;
-    ps.setString(i++, d.directiveId());
-    ps.setString(i++, d.kind().name());
-    ps.setString(i++, d.scopeType().name());
-    ps.setString(i++, d.scope());
-    ps.setString(i++, d.assetId());
-    ps.setArray(i++, ps.getConnection().createArrayOf("String", d.renditions().toArray()));
-    setInt(ps, i++, d.segmentFrom());
-    setInt(ps, i++, d.segmentTo());
-    if (d.ttlSeconds() == null) {
-      ps.setNull(i++, Types.BIGINT);
-    } else {
-      ps.setLong(i++, d.ttlSeconds());
-    }
-    ps.setString(i++, d.temperature().name());
-    ps.setDouble(i++, d.score());
-    ps.setString(i++, d.reason());
-    ps.setTimestamp(i++, new Timestamp(d.issuedAtMillis()));
-    ps.setTimestamp(i, new Timestamp(d.validUntilMillis()));
-  }
-
-  static void bindRow(PreparedStatement ps, PopularityRow r) throws SQLException {
-    int i = 1;
-    ps.setString(i++, r.region());
-    ps.setString(i++, r.assetId());
-    ps.setTimestamp(i++, new Timestamp(r.windowEndMillis()));
-    ps.setDouble(i++, r.requestsPerHour());
-    ps.setDouble(i++, r.growth());
-    ps.setDouble(i++, r.score());
-    ps.setString(i++, r.temperature());
-    ps.setLong(i++, r.bytesServed());
-    ps.setLong(i, r.version());
-  }
-
-  private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, Types.INTEGER);
-    } else {
-      ps.setInt(i, v);
-    }
   }
 }

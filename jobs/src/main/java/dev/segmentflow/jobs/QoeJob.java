@@ -9,9 +9,9 @@ import dev.segmentflow.analytics.qoe.QoeAlert;
 import dev.segmentflow.analytics.qoe.QoeGrader;
 import dev.segmentflow.analytics.qoe.QoeMinute;
 import dev.segmentflow.analytics.qoe.SessionSummary;
-import dev.segmentflow.analytics.sink.ClickHouseSinks;
 import dev.segmentflow.analytics.sink.QoeTables;
 import dev.segmentflow.schemas.Topics;
+import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
@@ -49,7 +49,7 @@ public final class QoeJob {
           QoeTables.minutes(jdbcUrl),
           QoeTables.alerts(jdbcUrl),
           KafkaEndpoints.jsonSink(brokers, Topics.EVENTS_DLQ, DeadLetter::sourceTopic, "qoe-dlq"),
-          ClickHouseSinks.deadLetters(jdbcUrl));
+          IntakeTables.deadLetters(jdbcUrl));
     }
   }
 

@@ -6,9 +6,9 @@ import dev.segmentflow.analytics.recs.Recommendation;
 import dev.segmentflow.analytics.recs.RecommenderConfig;
 import dev.segmentflow.analytics.recs.Title;
 import dev.segmentflow.analytics.recs.WatchedSession;
-import dev.segmentflow.analytics.sink.ClickHouseSinks;
 import dev.segmentflow.analytics.sink.RecommendationTables;
 import dev.segmentflow.schemas.Topics;
+import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.AssetCatalogueEntry;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
@@ -47,7 +47,7 @@ public final class RecommendationJob {
           RecommendationTables.recommendations(jdbcUrl),
           RecommendationTables.catalogue(jdbcUrl),
           KafkaEndpoints.jsonSink(brokers, Topics.EVENTS_DLQ, DeadLetter::sourceTopic, "recs-dlq"),
-          ClickHouseSinks.deadLetters(jdbcUrl));
+          IntakeTables.deadLetters(jdbcUrl));
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.segmentflow.jobs;
 
-import dev.segmentflow.analytics.sink.ClickHouseSinks;
 import dev.segmentflow.schemas.Topics;
+import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.Packaging;
 import dev.segmentflow.schemas.events.RenderedSegment;
@@ -13,6 +13,7 @@ import dev.segmentflow.transcode.encode.EncoderPath;
 import dev.segmentflow.transcode.encode.SegmentTranscoder;
 import dev.segmentflow.transcode.flink.MasterPlaylistWriter;
 import dev.segmentflow.transcode.flink.MediaPlaylistWriter;
+import dev.segmentflow.transcode.flink.RenditionTable;
 import dev.segmentflow.transcode.flink.TranscodeFunction;
 import dev.segmentflow.transcode.flink.TranscodeOutcome;
 import dev.segmentflow.transcode.hls.MediaPlaylist;
@@ -20,10 +21,6 @@ import dev.segmentflow.transcode.hls.PlaylistEntry;
 import dev.segmentflow.transcode.ladder.LadderTemplate;
 import dev.segmentflow.transcode.ladder.PlannedRendition;
 import dev.segmentflow.transcode.store.OriginStore;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -56,10 +53,10 @@ public final class TranscodeJob {
       return new Sinks(
           KafkaEndpoints.jsonSink(
               brokers, Topics.SEGMENTS_RENDERED, RenderedSegment::assetId, "transcode-rendered"),
-          TranscodeJob.renditionTable(jdbcUrl),
+          RenditionTable.sink(jdbcUrl),
           KafkaEndpoints.jsonSink(
               brokers, Topics.SEGMENTS_DLQ, DeadLetter::sourceTopic, "transcode-dlq"),
-          ClickHouseSinks.deadLetters(jdbcUrl));
+          IntakeTables.deadLetters(jdbcUrl));
     }
   }
 
@@ -213,43 +210,6 @@ public final class TranscodeJob {
                 PlaylistEntry.capturedAt(
                     seg.live(), seg.ingestedAtMillis(), seg.durationSeconds())));
       }
-    }
-  }
-
-  public static Sink<RenderedSegment> renditionTable(String jdbcUrl) {
-    return ClickHouseSinks.sink(
-        jdbcUrl,
-        "INSERT INTO renditions (rendered_id, asset_id, rendition, sequence, packaging, uri, width,"
-            + " height, bitrate_kbps, duration_s, bytes, encoder, encode_ms, psnr, ssim,"
-            + " rendered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        TranscodeJob::bindRendition);
-  }
-
-  static void bindRendition(PreparedStatement ps, RenderedSegment r) throws SQLException {
-    int i = 1;
-    ps.setString(i++, r.renderedId());
-    ps.setString(i++, r.assetId());
-    ps.setString(i++, r.rendition());
-    ps.setInt(i++, r.sequence());
-    ps.setString(i++, r.packaging().name());
-    ps.setString(i++, r.uri());
-    ps.setInt(i++, r.width());
-    ps.setInt(i++, r.height());
-    ps.setLong(i++, r.bitrateKbps());
-    ps.setDouble(i++, r.durationSeconds());
-    ps.setLong(i++, r.bytes());
-    ps.setString(i++, r.encoder());
-    ps.setLong(i++, r.encodeMillis());
-    setDouble(ps, i++, r.psnr());
-    setDouble(ps, i++, r.ssim());
-    ps.setTimestamp(i, new Timestamp(r.renderedAtMillis()));
-  }
-
-  private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, Types.DOUBLE);
-    } else {
-      ps.setDouble(i, v);
     }
   }
 }

@@ -3,20 +3,20 @@ package dev.segmentflow.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.segmentflow.analytics.sink.ClickHouseSinks;
+import dev.segmentflow.localservices.ClickHouseServer;
+import dev.segmentflow.localservices.KafkaBroker;
 import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
 import dev.segmentflow.schemas.clickhouse.ClickHouseMigrator;
+import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.kafka.TopicCreator;
 import dev.segmentflow.schemas.validation.ReasonCode;
-import dev.segmentflow.testkit.ClickHouseServer;
 import dev.segmentflow.testkit.FlinkMiniCluster;
-import dev.segmentflow.testkit.KafkaBroker;
 import dev.segmentflow.testkit.RealServices;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,10 +130,10 @@ class EventIntakeEndToEndTest {
         env,
         KafkaEndpoints.rawSource(
             kafka.bootstrapServers(), Topics.VIEWER_EVENTS, "intake-e2e", true),
-        ClickHouseSinks.viewerEvents(jdbcUrl),
+        IntakeTables.viewerEvents(jdbcUrl),
         KafkaEndpoints.jsonSink(
             kafka.bootstrapServers(), Topics.EVENTS_DLQ, DeadLetter::sourceTopic, "intake-e2e-dlq"),
-        ClickHouseSinks.deadLetters(jdbcUrl));
+        IntakeTables.deadLetters(jdbcUrl));
     env.execute("event-intake-e2e");
 
     assertThat(clickHouse.query("SELECT count() FROM " + DB + ".viewer_events FINAL").trim())

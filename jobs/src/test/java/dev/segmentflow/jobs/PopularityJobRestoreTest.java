@@ -2,15 +2,19 @@ package dev.segmentflow.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.segmentflow.cache.flink.PopularityTables;
+import dev.segmentflow.cache.policy.TraceRequest;
 import dev.segmentflow.cache.popularity.PopularityConfig;
 import dev.segmentflow.cache.popularity.PopularityLoop;
-import dev.segmentflow.cache.trace.TraceRequest;
 import dev.segmentflow.cache.workload.TraceEvents;
 import dev.segmentflow.cache.workload.VideoWorkload;
+import dev.segmentflow.localservices.ClickHouseServer;
+import dev.segmentflow.localservices.KafkaBroker;
 import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics.TopicSpec;
 import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
 import dev.segmentflow.schemas.clickhouse.ClickHouseMigrator;
+import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.Directive;
 import dev.segmentflow.schemas.events.EdgeRequest;
@@ -20,9 +24,7 @@ import dev.segmentflow.schemas.events.ViewerEventType;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.flink.RawRecord;
 import dev.segmentflow.schemas.kafka.TopicCreator;
-import dev.segmentflow.testkit.ClickHouseServer;
 import dev.segmentflow.testkit.FlinkMiniCluster;
-import dev.segmentflow.testkit.KafkaBroker;
 import dev.segmentflow.testkit.RealServices;
 import java.sql.Connection;
 import java.time.Duration;
@@ -223,11 +225,11 @@ class PopularityJobRestoreTest {
                 directives,
                 (Directive d) -> d.assetId(),
                 "pop-" + name + "-directives"),
-            PopularityJob.directiveTable(jdbcUrl),
-            PopularityJob.popularityTable(jdbcUrl),
+            PopularityTables.directives(jdbcUrl),
+            PopularityTables.popularity(jdbcUrl),
             KafkaEndpoints.jsonSink(
                 kafka.bootstrapServers(), dlq, DeadLetter::sourceTopic, "pop-" + name + "-dlq"),
-            dev.segmentflow.analytics.sink.ClickHouseSinks.deadLetters(jdbcUrl)));
+            IntakeTables.deadLetters(jdbcUrl)));
     env.execute("popularity-" + name);
 
     List<Directive> topic = new ArrayList<>();

@@ -2,21 +2,21 @@ package dev.segmentflow.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.segmentflow.analytics.sink.ClickHouseSinks;
 import dev.segmentflow.analytics.sink.QoeTables;
+import dev.segmentflow.localservices.ClickHouseServer;
+import dev.segmentflow.localservices.KafkaBroker;
 import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics.TopicSpec;
 import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
 import dev.segmentflow.schemas.clickhouse.ClickHouseMigrator;
+import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.flink.RawRecord;
 import dev.segmentflow.schemas.kafka.TopicCreator;
-import dev.segmentflow.testkit.ClickHouseServer;
 import dev.segmentflow.testkit.FlinkMiniCluster;
-import dev.segmentflow.testkit.KafkaBroker;
 import dev.segmentflow.testkit.RealServices;
 import java.sql.Connection;
 import java.time.Duration;
@@ -350,7 +350,7 @@ class QoeJobRestoreTest {
             QoeTables.alerts(jdbcUrl),
             KafkaEndpoints.jsonSink(
                 kafka.bootstrapServers(), dlq, DeadLetter::sourceTopic, "qoe-killed-dlq"),
-            ClickHouseSinks.deadLetters(jdbcUrl)));
+            IntakeTables.deadLetters(jdbcUrl)));
     env.execute("qoe-killed");
     assertThat(PopularityJobRestoreTest.KillOnce.FAILURES.get())
         .as("the job was killed and restored")

@@ -5,25 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.segmentflow.analytics.flink.RecommendationFunction;
 import dev.segmentflow.analytics.recs.Recommendation;
 import dev.segmentflow.analytics.recs.Recommender;
-import dev.segmentflow.analytics.recs.TasteClusters;
 import dev.segmentflow.analytics.recs.Title;
 import dev.segmentflow.analytics.recs.WatchedSession;
-import dev.segmentflow.analytics.sink.ClickHouseSinks;
 import dev.segmentflow.analytics.sink.RecommendationTables;
+import dev.segmentflow.localservices.ClickHouseServer;
+import dev.segmentflow.localservices.KafkaBroker;
+import dev.segmentflow.recs.sim.TasteClusters;
+import dev.segmentflow.recs.sim.WorldRecords;
 import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics.TopicSpec;
 import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
 import dev.segmentflow.schemas.clickhouse.ClickHouseMigrator;
-import dev.segmentflow.schemas.events.AssetCatalogueEntry;
+import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.flink.RawRecord;
 import dev.segmentflow.schemas.kafka.TopicCreator;
-import dev.segmentflow.testkit.ClickHouseServer;
 import dev.segmentflow.testkit.FlinkMiniCluster;
-import dev.segmentflow.testkit.KafkaBroker;
 import dev.segmentflow.testkit.RealServices;
 import java.sql.Connection;
 import java.time.Duration;
@@ -67,16 +67,16 @@ class RecommendationJobRestoreTest {
     List<WatchedSession> truthSessions = new ArrayList<>(world.sessions);
     int afterEnd = 0;
     for (WatchedSession s : world.sessions) {
-      events.add(event(s, ViewerEventType.PLAY_REQUEST, s.startMillis(), 0.0, 0));
+      events.add(WorldRecords.event(s, ViewerEventType.PLAY_REQUEST, s.startMillis(), 0.0, 0));
       // A heartbeat every 5 minutes of playback; the job closes a silent session after 10.
       int seq = 1;
       for (long t = s.startMillis() + HEARTBEAT; t < s.endMillis(); t += HEARTBEAT) {
         double at = Math.min(s.furthestSeconds(), (t - s.startMillis()) / 1000.0);
-        events.add(event(s, ViewerEventType.HEARTBEAT, t, at, seq++));
+        events.add(WorldRecords.event(s, ViewerEventType.HEARTBEAT, t, at, seq++));
       }
       boolean silent = r.nextInt(5) == 0; // closed by the inactivity timeout instead
       events.add(
-          event(
+          WorldRecords.event(
               s,
               silent ? ViewerEventType.HEARTBEAT : ViewerEventType.END,
               s.endMillis(),
@@ -85,7 +85,7 @@ class RecommendationJobRestoreTest {
       if (!silent && r.nextInt(20) == 0) {
         // Reported after the end: dead-lettered, and it must not stretch the view.
         events.add(
-            event(
+            WorldRecords.event(
                 s,
                 ViewerEventType.HEARTBEAT,
                 s.endMillis() + 5_000,
@@ -106,8 +106,8 @@ class RecommendationJobRestoreTest {
               600,
               start + i * 60_000,
               start + i * 60_000 + 600_000);
-      events.add(event(s, ViewerEventType.PLAY_REQUEST, s.startMillis(), 0.0, 0));
-      events.add(event(s, ViewerEventType.END, s.endMillis(), s.furthestSeconds(), 1));
+      events.add(WorldRecords.event(s, ViewerEventType.PLAY_REQUEST, s.startMillis(), 0.0, 0));
+      events.add(WorldRecords.event(s, ViewerEventType.END, s.endMillis(), s.furthestSeconds(), 1));
     }
 
     // Out of order within 20 s; the job allows 30 s.
@@ -130,7 +130,7 @@ class RecommendationJobRestoreTest {
     }
     int malformedSent = (int) out.stream().filter(p -> "bad".equals(p.key())).count();
     for (Title t : world.titles) {
-      out.add(new ProducerRecord<>(CATALOGUE, t.assetId, Json.string(entry(t))));
+      out.add(new ProducerRecord<>(CATALOGUE, t.assetId, Json.string(WorldRecords.entry(t))));
     }
     out.add(new ProducerRecord<>(CATALOGUE, "bad", "{\"schemaVersion\":1,\"assetId\":7}"));
     String dlq = "recs-test.dlq";
@@ -212,7 +212,7 @@ class RecommendationJobRestoreTest {
             RecommendationTables.catalogue(jdbcUrl),
             KafkaEndpoints.jsonSink(
                 kafka.bootstrapServers(), dlq, DeadLetter::sourceTopic, "recs-killed-dlq"),
-            ClickHouseSinks.deadLetters(jdbcUrl)));
+            IntakeTables.deadLetters(jdbcUrl)));
     env.execute("recs-killed");
     assertThat(PopularityJobRestoreTest.KillOnce.FAILURES.get())
         .as("the job was killed and restored")
@@ -274,40 +274,5 @@ class RecommendationJobRestoreTest {
         Long.toString(Math.round(r.score() * 1e6)),
         r.reason(),
         Long.toString(r.computedAtMillis() / 1000));
-  }
-
-  static ViewerEvent event(
-      WatchedSession s, ViewerEventType type, long t, double position, int seq) {
-    return new ViewerEvent(
-        ViewerEvent.VERSION,
-        ViewerEvent.idFor(s.sessionId(), type, t, seq),
-        type,
-        s.sessionId(),
-        s.viewerId(),
-        s.assetId(),
-        s.region(),
-        "edge-" + s.region(),
-        "web",
-        t,
-        position,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
-  }
-
-  static AssetCatalogueEntry entry(Title t) {
-    return new AssetCatalogueEntry(
-        AssetCatalogueEntry.VERSION,
-        t.assetId,
-        "Title " + t.assetId,
-        t.genre,
-        t.creator,
-        t.durationSeconds,
-        t.publishedAtMillis,
-        t.live);
   }
 }

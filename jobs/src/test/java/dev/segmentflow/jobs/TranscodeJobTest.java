@@ -3,24 +3,28 @@ package dev.segmentflow.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.segmentflow.analytics.sink.ClickHouseSinks;
+import dev.segmentflow.localservices.ClickHouseServer;
+import dev.segmentflow.localservices.KafkaBroker;
+import dev.segmentflow.localservices.S3Server;
 import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics.TopicSpec;
 import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
 import dev.segmentflow.schemas.clickhouse.ClickHouseMigrator;
+import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
+import dev.segmentflow.schemas.events.Packaging;
 import dev.segmentflow.schemas.events.RenderedSegment;
 import dev.segmentflow.schemas.events.SourceSegment;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.kafka.TopicCreator;
-import dev.segmentflow.testkit.ClickHouseServer;
 import dev.segmentflow.testkit.FlinkMiniCluster;
-import dev.segmentflow.testkit.KafkaBroker;
 import dev.segmentflow.testkit.RealServices;
-import dev.segmentflow.testkit.S3Server;
 import dev.segmentflow.transcode.ffmpeg.ChildRun;
 import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
+import dev.segmentflow.transcode.flink.RenditionTable;
+import dev.segmentflow.transcode.hls.ArchiveIndex;
 import dev.segmentflow.transcode.hls.PlaylistRules;
+import dev.segmentflow.transcode.hls.ReplayManifest;
 import dev.segmentflow.transcode.ingest.SampleMedia;
 import dev.segmentflow.transcode.ingest.SourceIngest;
 import dev.segmentflow.transcode.ingest.SourceSplitter;
@@ -187,10 +191,10 @@ class TranscodeJobTest {
                 RENDERED,
                 RenderedSegment::assetId,
                 "transcode-test-rendered"),
-            TranscodeJob.renditionTable(jdbcUrl),
+            RenditionTable.sink(jdbcUrl),
             KafkaEndpoints.jsonSink(
                 kafka.bootstrapServers(), DLQ, DeadLetter::sourceTopic, "transcode-test-dlq"),
-            ClickHouseSinks.deadLetters(jdbcUrl)));
+            IntakeTables.deadLetters(jdbcUrl)));
     env.execute("transcode-test");
 
     // Dead letters: one per distinct bad input (the replayed damaged segment keeps its id), each
@@ -254,25 +258,15 @@ class TranscodeJobTest {
             .doesNotContain("PLAYLIST-TYPE")
             .endsWith("#EXT-X-ENDLIST\n");
       }
-      int cli =
-          new picocli.CommandLine(new dev.segmentflow.jobs.cli.SegmentflowCli())
-              .execute(
-                  "replay-manifest",
-                  "--asset",
-                  "live",
-                  "--from",
-                  java.time.Instant.ofEpochMilli(liveStart + 1_000).toString(),
-                  "--to",
-                  java.time.Instant.ofEpochMilli(liveStart + 11_000).toString(),
-                  "--origin",
-                  storeConfig.baseUri(),
-                  "--s3-endpoint",
-                  s3.endpoint(),
-                  "--s3-access-key",
-                  S3Server.ACCESS_KEY,
-                  "--s3-secret-key",
-                  S3Server.SECRET_KEY);
-      assertThat(cli).isZero();
+      // What `segmentflow replay-manifest` writes: a VOD master per packaging over the archive.
+      java.time.Instant from = java.time.Instant.ofEpochMilli(liveStart + 1_000);
+      java.time.Instant to = java.time.Instant.ofEpochMilli(liveStart + 11_000);
+      for (Packaging p : List.of(Packaging.TS, Packaging.FMP4)) {
+        var replay = ReplayManifest.build("live", ArchiveIndex.read(store, "live", p), p, from, to);
+        for (var e : replay.playlists().entrySet()) {
+          store.put(e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8));
+        }
+      }
       Path liveLocal = download(store, "live", dir.resolve("live-download"));
       long replayFrames =
           Math.round((live.get(0).durationSeconds() + live.get(1).durationSeconds()) * 25);

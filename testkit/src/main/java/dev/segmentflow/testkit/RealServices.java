@@ -1,5 +1,9 @@
 package dev.segmentflow.testkit;
 
+import dev.segmentflow.localservices.ClickHouseServer;
+import dev.segmentflow.localservices.KafkaBroker;
+import dev.segmentflow.localservices.S3Server;
+import dev.segmentflow.localservices.Service;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;

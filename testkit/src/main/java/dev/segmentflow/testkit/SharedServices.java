@@ -1,5 +1,9 @@
 package dev.segmentflow.testkit;
 
+import dev.segmentflow.localservices.ClickHouseServer;
+import dev.segmentflow.localservices.KafkaBroker;
+import dev.segmentflow.localservices.S3Server;
+import dev.segmentflow.localservices.Service;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +13,7 @@ import java.util.List;
  * whole suite shares one broker, one ClickHouse, one S3 server and one MiniCluster.
  */
 public final class SharedServices implements AutoCloseable {
-  public static final String BUCKET = "segmentflow";
+  public static final String BUCKET = S3Server.DEFAULT_BUCKET;
   private static SharedServices instance;
 
   private final Path baseDir;

@@ -2,6 +2,9 @@ package dev.segmentflow.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.segmentflow.localservices.ClickHouseServer;
+import dev.segmentflow.localservices.KafkaBroker;
+import dev.segmentflow.localservices.S3Server;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,6 +3,7 @@ package dev.segmentflow.analytics.sink;
 import dev.segmentflow.analytics.qoe.QoeAlert;
 import dev.segmentflow.analytics.qoe.QoeMinute;
 import dev.segmentflow.analytics.qoe.SessionSummary;
+import dev.segmentflow.schemas.clickhouse.ClickHouseSinks;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;

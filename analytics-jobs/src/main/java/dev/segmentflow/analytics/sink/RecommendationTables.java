@@ -1,6 +1,7 @@
 package dev.segmentflow.analytics.sink;
 
 import dev.segmentflow.analytics.recs.Recommendation;
+import dev.segmentflow.schemas.clickhouse.ClickHouseSinks;
 import dev.segmentflow.schemas.events.AssetCatalogueEntry;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

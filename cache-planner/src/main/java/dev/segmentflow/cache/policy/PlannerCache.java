@@ -6,8 +6,6 @@ import dev.segmentflow.cache.popularity.SegmentActivity;
 import dev.segmentflow.cache.popularity.SegmentHeat;
 import dev.segmentflow.cache.popularity.Tier;
 import dev.segmentflow.cache.popularity.TitlePopularity;
-import dev.segmentflow.cache.trace.TraceRequest;
-import dev.segmentflow.cache.workload.SegmentCatalogue;
 import dev.segmentflow.schemas.events.Directive;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,5 @@
 package dev.segmentflow.cache.policy;
 
-import dev.segmentflow.cache.trace.TraceRequest;
-
 /**
  * A cache that also uses what a request is (region, title, rendition, segment) and may fetch
  * objects nobody asked for yet. Prefetched bytes come from the origin, so the simulator counts them

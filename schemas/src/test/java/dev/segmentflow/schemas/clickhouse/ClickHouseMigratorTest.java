@@ -3,7 +3,7 @@ package dev.segmentflow.schemas.clickhouse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.segmentflow.testkit.ClickHouseServer;
+import dev.segmentflow.localservices.ClickHouseServer;
 import dev.segmentflow.testkit.RealServices;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.segmentflow.testkit.ClickHouseServer;
+import dev.segmentflow.localservices.ClickHouseServer;
 import dev.segmentflow.testkit.RealServices;
 import java.nio.file.Files;
 import java.nio.file.Path;

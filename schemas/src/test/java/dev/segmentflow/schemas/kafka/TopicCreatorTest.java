@@ -2,8 +2,8 @@ package dev.segmentflow.schemas.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.segmentflow.localservices.KafkaBroker;
 import dev.segmentflow.schemas.Topics;
-import dev.segmentflow.testkit.KafkaBroker;
 import dev.segmentflow.testkit.RealServices;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.segmentflow.transcode.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.segmentflow.localservices.S3Server;
 import dev.segmentflow.testkit.RealServices;
-import dev.segmentflow.testkit.S3Server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

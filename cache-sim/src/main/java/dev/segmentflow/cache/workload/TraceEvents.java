@@ -1,0 +1,31 @@
+package dev.segmentflow.cache.workload;
+
+import dev.segmentflow.cache.policy.TraceRequest;
+import dev.segmentflow.schemas.events.EdgeRequest;
+import dev.segmentflow.schemas.events.Ids;
+
+/** A generated trace as the events an edge would have logged, for tests and benchmarks. */
+public final class TraceEvents {
+  private TraceEvents() {}
+
+  /** The request as edge.requests carries it, shifted so that trace time 0 is {@code base}. */
+  public static EdgeRequest edgeRequest(TraceRequest r, long baseMillis) {
+    return new EdgeRequest(
+        EdgeRequest.VERSION,
+        Ids.of("req", r.sessionId(), r.key()),
+        "edge-" + r.region(),
+        r.region(),
+        "GET",
+        "/" + r.key() + ".m4s",
+        r.assetId(),
+        r.rendition(),
+        r.segment(),
+        EdgeRequest.ObjectType.SEGMENT,
+        200,
+        EdgeRequest.CacheStatus.MISS,
+        r.sizeBytes(),
+        1500,
+        r.sessionId(),
+        baseMillis + r.timeMillis());
+  }
+}

@@ -1,0 +1,305 @@
+package dev.segmentflow.cache.workload;
+
+import dev.segmentflow.cache.policy.SegmentCatalogue;
+import dev.segmentflow.cache.policy.TraceRequest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A synthetic but structured video request trace. Titles are Zipf-popular; each region prefers its
+ * own local titles; sessions start on a diurnal curve shifted per region, pick a title (new
+ * releases and trending spikes lift some titles for a while), then fetch segments in order at
+ * real-time pace and abandon along a Weibull survival curve (many leave early, few finish). The
+ * rendition follows each session's bandwidth, which drifts, so sessions switch renditions. The same
+ * spec and seed give the same trace.
+ */
+public final class VideoWorkload implements SegmentCatalogue {
+
+  /** One rung of the ladder the titles were encoded with. */
+  public record Rendition(String name, int kbps) {}
+
+  /**
+   * @param localShare fraction of titles that belong to one region (liked there, little elsewhere)
+   * @param abandonShape Weibull shape of watch time; below 1 means early abandonment dominates
+   * @param abandonScale Weibull scale as a fraction of the title's length
+   */
+  public record Spec(
+      long seed,
+      int titles,
+      List<String> regions,
+      List<Double> regionWeights,
+      int days,
+      int sessionsPerDay,
+      double zipfAlpha,
+      List<Rendition> ladder,
+      int segmentSeconds,
+      double localShare,
+      double abandonShape,
+      double abandonScale,
+      double releaseShare,
+      int trendingSpikesPerDay) {
+
+    public static Spec standard(long seed) {
+      return new Spec(
+          seed,
+          800,
+          List.of("eu", "us", "apac"),
+          List.of(0.45, 0.35, 0.20),
+          2,
+          6000,
+          0.9,
+          List.of(
+              new Rendition("240p", 400),
+              new Rendition("480p", 1200),
+              new Rendition("720p", 3000),
+              new Rendition("1080p", 6000)),
+          6,
+          0.2,
+          0.6,
+          0.35,
+          0.05,
+          3);
+    }
+
+    /** The same workload at another size: how many titles, how many sessions a day. */
+    public Spec sized(int titleCount, int perDay) {
+      return new Spec(
+          seed,
+          titleCount,
+          regions,
+          regionWeights,
+          days,
+          perDay,
+          zipfAlpha,
+          ladder,
+          segmentSeconds,
+          localShare,
+          abandonShape,
+          abandonScale,
+          releaseShare,
+          trendingSpikesPerDay);
+    }
+  }
+
+  private static final long HOUR = 3_600_000L;
+
+  private final Spec spec;
+  private final int[] segments;
+  private final double[] zipfWeight;
+  private final int[] homeRegion;
+  private final long[] releasedAt;
+  private final List<Spike> spikes = new ArrayList<>();
+  private final Map<String, String> keys = new HashMap<>();
+
+  private record Spike(int title, int region, long from, long to) {}
+
+  public VideoWorkload(Spec spec) {
+    this.spec = spec;
+    SplittableRandom random = new SplittableRandom(spec.seed());
+    int n = spec.titles();
+    segments = new int[n];
+    zipfWeight = new double[n];
+    homeRegion = new int[n];
+    releasedAt = new long[n];
+    long horizon = spec.days() * 24 * HOUR;
+    for (int i = 0; i < n; i++) {
+      // A fifth are films of 80-130 minutes, the rest episodes of 20-55 minutes.
+      int minutes = random.nextDouble() < 0.2 ? 80 + random.nextInt(51) : 20 + random.nextInt(36);
+      segments[i] = minutes * 60 / spec.segmentSeconds();
+      zipfWeight[i] = 1 / Math.pow(i + 1, spec.zipfAlpha());
+      homeRegion[i] =
+          random.nextDouble() < spec.localShare() ? random.nextInt(spec.regions().size()) : -1;
+      releasedAt[i] =
+          random.nextDouble() < spec.releaseShare() ? (long) (random.nextDouble() * horizon) : -1;
+    }
+    // Spikes lift titles from outside the top few, which are popular anyway.
+    int spikeFloor = Math.min(50, n / 10);
+    for (int d = 0; d < spec.days(); d++) {
+      for (int s = 0; s < spec.trendingSpikesPerDay(); s++) {
+        long from = d * 24 * HOUR + (long) (random.nextDouble() * 24 * HOUR);
+        spikes.add(
+            new Spike(
+                spikeFloor + random.nextInt(n - spikeFloor),
+                random.nextInt(spec.regions().size()),
+                from,
+                from + 3 * HOUR));
+      }
+    }
+  }
+
+  public Spec spec() {
+    return spec;
+  }
+
+  public String assetId(int title) {
+    return String.format("title-%04d", title);
+  }
+
+  @Override
+  public long sizeBytes(String assetId, String rendition, int segment) {
+    int title;
+    try {
+      title = Integer.parseInt(assetId.substring("title-".length()));
+    } catch (RuntimeException e) {
+      return -1;
+    }
+    if (title < 0 || title >= segments.length || segment < 0 || segment >= segments[title]) {
+      return -1;
+    }
+    for (Rendition r : spec.ladder()) {
+      if (r.name().equals(rendition)) {
+        return size(title, r, segment);
+      }
+    }
+    return -1;
+  }
+
+  private long size(int title, Rendition r, int segment) {
+    // Scene complexity varies the size of each segment by +-20% around the nominal bitrate.
+    long h = mix(((long) title << 40) ^ ((long) r.kbps() << 20) ^ segment);
+    double jitter = 0.8 + 0.4 * ((h >>> 11) / (double) (1L << 53));
+    return (long) (r.kbps() * 1000L / 8 * spec.segmentSeconds() * jitter);
+  }
+
+  /** Generates the whole trace, ordered by time. */
+  public List<TraceRequest> generate() {
+    SplittableRandom random = new SplittableRandom(spec.seed() * 31 + 7);
+    long horizon = spec.days() * 24 * HOUR;
+    int totalSessions = spec.days() * spec.sessionsPerDay();
+    List<TraceRequest> trace = new ArrayList<>();
+    double[] weights = new double[spec.titles()];
+    for (int s = 0; s < totalSessions; s++) {
+      int region = pick(random, spec.regionWeights());
+      long start = diurnalStart(random, region, horizon);
+      int title = pickTitle(random, region, start, weights);
+      if (title < 0) {
+        continue;
+      }
+      session(random, s, region, title, start, trace);
+    }
+    trace.sort(
+        (a, b) -> {
+          int c = Long.compare(a.timeMillis(), b.timeMillis());
+          return c != 0 ? c : a.sessionId().compareTo(b.sessionId());
+        });
+    return trace;
+  }
+
+  private void session(
+      SplittableRandom random,
+      int index,
+      int region,
+      int title,
+      long start,
+      List<TraceRequest> out) {
+    String sessionId = "s" + index;
+    String asset = assetId(title);
+    int length = segments[title];
+    // One in ten resumes a title part-way through.
+    int first = random.nextDouble() < 0.1 ? random.nextInt(Math.max(1, length / 2)) : 0;
+    double watchFraction =
+        spec.abandonScale() * Math.pow(-Math.log(1 - random.nextDouble()), 1 / spec.abandonShape());
+    int last = Math.min(length - 1, first + (int) Math.ceil(watchFraction * length));
+    // Bandwidth in kbit/s: log-normal around 5 Mbit/s, drifting segment to segment.
+    double bandwidth = 5000 * Math.exp(0.8 * gaussian(random));
+    long t = start;
+    for (int seg = first; seg <= last; seg++) {
+      bandwidth *= Math.exp(0.15 * gaussian(random));
+      int rung = rungFor(bandwidth);
+      if (seg - first < 2) {
+        rung = Math.max(0, rung - 1); // players start a rung low until they have measured
+      }
+      Rendition r = spec.ladder().get(rung);
+      long size = size(title, r, seg);
+      String key = keys.computeIfAbsent(SegmentCatalogue.key(asset, r.name(), seg), k -> k);
+      out.add(
+          new TraceRequest(
+              t, key, size, spec.regions().get(region), asset, r.name(), seg, sessionId));
+      t += seg - first < 2 ? 1000 : spec.segmentSeconds() * 1000L;
+    }
+  }
+
+  private int rungFor(double bandwidthKbps) {
+    int rung = 0;
+    for (int i = 0; i < spec.ladder().size(); i++) {
+      if (spec.ladder().get(i).kbps() <= 0.8 * bandwidthKbps) {
+        rung = i;
+      }
+    }
+    return rung;
+  }
+
+  private long diurnalStart(SplittableRandom random, int region, long horizon) {
+    // Regions peak at 21:00 local time; their clocks are 0, -7 and +8 hours from the first.
+    int[] offsets = {0, -7, 8};
+    int offset = offsets[region % offsets.length];
+    while (true) {
+      long t = (long) (random.nextDouble() * horizon);
+      double localHour = ((t / (double) HOUR) + offset) % 24;
+      double load = 1 + 0.7 * Math.cos(2 * Math.PI * (localHour - 21) / 24);
+      if (random.nextDouble() * 1.7 < load) {
+        return t;
+      }
+    }
+  }
+
+  private int pickTitle(SplittableRandom random, int region, long at, double[] weights) {
+    double total = 0;
+    for (int i = 0; i < weights.length; i++) {
+      double w = zipfWeight[i];
+      if (homeRegion[i] >= 0) {
+        w *= homeRegion[i] == region ? 4 : 0.25;
+      }
+      if (releasedAt[i] >= 0) {
+        if (at < releasedAt[i]) {
+          w = 0;
+        } else {
+          // A release opens among the top titles and settles over about half a day.
+          w += zipfWeight[0] * 0.5 * Math.exp(-(at - releasedAt[i]) / (12.0 * HOUR));
+        }
+      }
+      weights[i] = w;
+      total += w;
+    }
+    for (Spike s : spikes) {
+      if (s.region() == region && at >= s.from() && at < s.to()) {
+        total += zipfWeight[0] - weights[s.title()];
+        weights[s.title()] = zipfWeight[0];
+      }
+    }
+    double u = random.nextDouble() * total;
+    for (int i = 0; i < weights.length; i++) {
+      u -= weights[i];
+      if (u < 0) {
+        return i;
+      }
+    }
+    return weights.length - 1;
+  }
+
+  private static int pick(SplittableRandom random, List<Double> weights) {
+    double u = random.nextDouble();
+    for (int i = 0; i < weights.size(); i++) {
+      u -= weights.get(i);
+      if (u < 0) {
+        return i;
+      }
+    }
+    return weights.size() - 1;
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    double u1 = 1 - random.nextDouble();
+    double u2 = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.segmentflow.cache.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.segmentflow.cache.popularity.PopularityConfig;
+import dev.segmentflow.cache.sim.CacheSimulator;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PlannerCacheTest {
+  // Every title has ten 10-byte segments per rendition.
+  static final SegmentCatalogue TEN_SEGMENTS = (asset, rendition, seg) -> seg < 10 ? 10 : -1;
+  // Hot from 1 view per hour, so a handful of sessions is enough.
+  final PopularityConfig config = PopularityConfig.defaults().withThresholdScale(0.001);
+
+  static TraceRequest req(long t, String asset, int seg, String session) {
+    return new TraceRequest(
+        t, SegmentCatalogue.key(asset, "720p", seg), 10, "eu", asset, "720p", seg, session);
+  }
+
+  @Test
+  void aOneOffRequestDoesNotPushOutSegmentsThatAreWatchedOver() {
+    List<TraceRequest> trace = new ArrayList<>();
+    for (int s = 0; s < 5; s++) {
+      trace.add(req(s * 10, "hot", 0, "s" + s));
+      trace.add(req(s * 10 + 1, "hot", 1, "s" + s));
+    }
+    trace.add(req(100, "once", 0, "x")); // a full cache of two: where would it go?
+    trace.add(req(110, "hot", 0, "s9"));
+    trace.add(req(111, "hot", 1, "s9"));
+
+    PlannerCache planner = new PlannerCache(20, config, TEN_SEGMENTS, 1);
+    CacheSimulator.Result p = CacheSimulator.run(trace, planner);
+    // 2 cold misses, 8 hits, "once" bypassed (1 request against 5 each), then 2 hits.
+    assertThat(p.hits()).isEqualTo(10);
+    assertThat(planner.contains("once/720p/0")).isFalse();
+
+    // LRU admits it, evicting hot/720p/0, which then misses and evicts hot/720p/1 in turn.
+    CacheSimulator.Result lru = CacheSimulator.run(trace, new LruCache(20));
+    assertThat(lru.hits()).isEqualTo(8);
+  }
+
+  @Test
+  void turningHotPrefetchesTheFirstSegmentsAndTheirBytesCountAsOrigin() {
+    List<TraceRequest> trace = new ArrayList<>();
+    for (int s = 0; s < 10; s++) {
+      trace.add(req(s * 1000, "hot", 0, "s" + s));
+    }
+    // The tick at 60 s finds 10 starts (1.16 views/h with a 6 h half-life): hot, warm 0..4.
+    trace.add(req(70_000, "hot", 3, "s0"));
+
+    PlannerCache planner = new PlannerCache(1000, config, TEN_SEGMENTS, 1);
+    CacheSimulator.Result r = CacheSimulator.run(trace, planner);
+    assertThat(r.hits()).isEqualTo(10); // nine repeats of segment 0 and the prefetched segment 3
+    assertThat(r.prefetchedBytes()).isEqualTo(40); // segments 1..4
+    assertThat(planner.prefetchHits()).isEqualTo(1);
+    assertThat(r.originBytes()).isEqualTo(10 + 40);
+    assertThat(r.byteHitRatio()).isCloseTo(1 - 50.0 / 110, within(1e-12));
+    assertThat(planner.contains("hot/720p/4")).isTrue();
+    assertThat(planner.contains("hot/720p/5")).isFalse();
+  }
+
+  @Test
+  void neverHoldsMoreThanItsCapacity() {
+    PlannerCache planner = new PlannerCache(55, config, TEN_SEGMENTS, 3);
+    for (int i = 0; i < 500; i++) {
+      planner.access(req(i * 5_000L, "t" + (i % 7), i % 10, "s" + (i / 10)));
+      assertThat(planner.usedBytes()).isLessThanOrEqualTo(55);
+    }
+  }
+}
