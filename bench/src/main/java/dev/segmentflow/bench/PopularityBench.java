@@ -13,7 +13,9 @@ import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics.TopicSpec;
 import dev.segmentflow.schemas.events.Directive;
 import dev.segmentflow.schemas.events.EdgeRequest;
+import dev.segmentflow.schemas.flink.EventTimeOptions;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
+import dev.segmentflow.schemas.flink.RecordTime;
 import dev.segmentflow.schemas.kafka.TopicCreator;
 import dev.segmentflow.schemas.validation.EventValidator;
 import dev.segmentflow.schemas.validation.Validation;
@@ -27,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -133,18 +134,14 @@ public final class PopularityBench {
       env.configure(PopularityJob.rocksDb());
       env.enableCheckpointing(5_000);
       String brokers = kafka.bootstrapServers();
+      EventTimeOptions time = EventTimeOptions.defaults();
       PopularityJob.build(
           env,
-          env.fromSource(
-              KafkaEndpoints.rawSource(brokers, in, "bench", true),
-              WatermarkStrategy.noWatermarks(),
-              in),
-          env.fromSource(
-              KafkaEndpoints.rawSource(brokers, viewer, "bench", true),
-              WatermarkStrategy.noWatermarks(),
-              viewer),
+          RecordTime.EDGE_REQUEST.from(
+              env, KafkaEndpoints.rawSource(brokers, in, "bench", true), time, in),
+          RecordTime.VIEWER_EVENT.from(
+              env, KafkaEndpoints.rawSource(brokers, viewer, "bench", true), time, viewer),
           config,
-          PopularityJob.Timing.defaults(),
           new PopularityJob.Sinks(
               KafkaEndpoints.jsonSink(
                   brokers, "bench.directives", (Directive d) -> d.assetId(), "bench-directives"),

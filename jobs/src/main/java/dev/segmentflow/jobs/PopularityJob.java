@@ -14,11 +14,12 @@ import dev.segmentflow.schemas.events.Directive;
 import dev.segmentflow.schemas.events.EdgeRequest;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
+import dev.segmentflow.schemas.flink.EventTimeOptions;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.flink.RawRecord;
+import dev.segmentflow.schemas.flink.RecordTime;
 import dev.segmentflow.schemas.flink.ValidateEvents;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -59,13 +60,6 @@ public final class PopularityJob {
     }
   }
 
-  /** Event time: how late an event may be, and when a silent partition stops holding time back. */
-  public record Timing(Duration outOfOrderness, Duration idleness) {
-    public static Timing defaults() {
-      return new Timing(Duration.ofSeconds(30), Duration.ofMinutes(1));
-    }
-  }
-
   public static void main(String[] args) throws Exception {
     ParameterTool params = JobParameters.of(args);
     String brokers = params.getRequired("bootstrap-servers");
@@ -89,26 +83,22 @@ public final class PopularityJob {
             .withLookahead(
                 params.getInt("prefetch-first", d.prefetchFirstSegments()),
                 params.getInt("lookahead", d.lookaheadSegments()));
-    Timing t = Timing.defaults();
-    Timing timing =
-        new Timing(
-            Duration.ofSeconds(
-                params.getLong("out-of-orderness-seconds", t.outOfOrderness().toSeconds())),
-            Duration.ofSeconds(params.getLong("idleness-seconds", t.idleness().toSeconds())));
+    EventTimeOptions time = EventTimeOptions.from(params);
     build(
         env,
-        env.fromSource(
+        RecordTime.EDGE_REQUEST.from(
+            env,
             KafkaEndpoints.rawSource(
                 brokers, params.get("edge-topic", Topics.EDGE_REQUESTS), group, bounded),
-            WatermarkStrategy.noWatermarks(),
+            time,
             "edge.requests"),
-        env.fromSource(
+        RecordTime.VIEWER_EVENT.from(
+            env,
             KafkaEndpoints.rawSource(
                 brokers, params.get("viewer-topic", Topics.VIEWER_EVENTS), group, bounded),
-            WatermarkStrategy.noWatermarks(),
+            time,
             "viewer.events"),
         config,
-        timing,
         Sinks.production(brokers, jdbcUrl, params.get("directives-topic", Topics.CDN_DIRECTIVES)));
     env.execute("popularity");
   }
@@ -122,15 +112,14 @@ public final class PopularityJob {
   }
 
   /**
-   * The data flow. Raw streams come in without timestamps; event time is taken from each record
-   * once it has been validated, since a malformed record has no trustworthy time.
+   * The data flow. The raw streams carry event time and watermarks from their sources (see {@link
+   * RecordTime}): per partition, so that catch-up never makes valid records late.
    */
   public static void build(
       StreamExecutionEnvironment env,
       DataStream<RawRecord> edgeRequests,
       DataStream<RawRecord> viewerEvents,
       PopularityConfig config,
-      Timing timing,
       Sinks sinks) {
     SingleOutputStreamOperator<EdgeRequest> requests =
         edgeRequests
@@ -153,22 +142,12 @@ public final class PopularityJob {
         requests
             .filter(PopularityJob::isServedSegment)
             .name("served segments")
-            .uid("served-segments")
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<EdgeRequest>forBoundedOutOfOrderness(timing.outOfOrderness())
-                    .withTimestampAssigner((r, ts) -> r.requestTimeMillis())
-                    .withIdleness(timing.idleness()))
-            .uid("edge-request-time");
+            .uid("served-segments");
     DataStream<ViewerEvent> plays =
         events
             .filter(e -> e.type() == ViewerEventType.PLAY_REQUEST)
             .name("play requests")
-            .uid("play-requests")
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<ViewerEvent>forBoundedOutOfOrderness(timing.outOfOrderness())
-                    .withTimestampAssigner((e, ts) -> e.eventTimeMillis())
-                    .withIdleness(timing.idleness()))
-            .uid("play-time");
+            .uid("play-requests");
 
     DataStream<SegmentActivity> activity =
         segments

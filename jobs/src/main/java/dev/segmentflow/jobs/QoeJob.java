@@ -14,11 +14,12 @@ import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
+import dev.segmentflow.schemas.flink.EventTimeOptions;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.flink.RawRecord;
+import dev.segmentflow.schemas.flink.RecordTime;
 import dev.segmentflow.schemas.flink.ValidateEvents;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -53,22 +54,12 @@ public final class QoeJob {
     }
   }
 
-  /** Event-time bounds and the grading thresholds. */
+  /** Event time, sessions and the grading thresholds. */
   public record Settings(
-      Duration outOfOrderness,
-      Duration idleness,
-      Duration inactivity,
-      Duration retention,
-      QoeGrader.Thresholds thresholds,
-      String sourceTopic) {
+      EventTimeOptions time, QoeGrader.Thresholds thresholds, String sourceTopic) {
     public static Settings defaults() {
       return new Settings(
-          Duration.ofSeconds(30),
-          Duration.ofMinutes(1),
-          Duration.ofMinutes(2),
-          Duration.ofMinutes(30),
-          QoeGrader.Thresholds.defaults(),
-          Topics.VIEWER_EVENTS);
+          EventTimeOptions.defaults(), QoeGrader.Thresholds.defaults(), Topics.VIEWER_EVENTS);
     }
   }
 
@@ -84,11 +75,7 @@ public final class QoeJob {
     QoeGrader.Thresholds t = d.thresholds();
     Settings settings =
         new Settings(
-            Duration.ofSeconds(
-                params.getLong("out-of-orderness-seconds", d.outOfOrderness().toSeconds())),
-            Duration.ofSeconds(params.getLong("idleness-seconds", d.idleness().toSeconds())),
-            Duration.ofSeconds(params.getLong("inactivity-seconds", d.inactivity().toSeconds())),
-            Duration.ofMinutes(params.getLong("retention-minutes", d.retention().toMinutes())),
+            EventTimeOptions.from(params),
             new QoeGrader.Thresholds(
                 params.getDouble("max-rebuffer-ratio", t.rebufferRatio()),
                 params.getDouble("max-startup-ms", t.startupMs()),
@@ -98,17 +85,21 @@ public final class QoeJob {
             topic);
     build(
         env,
-        env.fromSource(
+        RecordTime.VIEWER_EVENT.from(
+            env,
             KafkaEndpoints.rawSource(
                 brokers, topic, params.get("group-id", "qoe"), params.getBoolean("bounded", false)),
-            WatermarkStrategy.noWatermarks(),
+            settings.time(),
             "viewer.events"),
         settings,
         Sinks.production(brokers, jdbcUrl));
     env.execute("qoe");
   }
 
-  /** The data flow; event time is taken once a record is valid, as in the popularity job. */
+  /**
+   * The data flow. The raw stream carries event time and per-partition watermarks from its source
+   * (see {@link RecordTime}).
+   */
   public static void build(
       StreamExecutionEnvironment env,
       DataStream<RawRecord> viewerEvents,
@@ -122,15 +113,8 @@ public final class QoeJob {
 
     SingleOutputStreamOperator<SessionSummary> sessions =
         events
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<ViewerEvent>forBoundedOutOfOrderness(settings.outOfOrderness())
-                    .withTimestampAssigner((e, ts) -> e.eventTimeMillis())
-                    .withIdleness(settings.idleness()))
-            .uid("viewer-event-time")
             .keyBy(ViewerEvent::sessionId)
-            .process(
-                new SessionFunction(
-                    settings.inactivity(), settings.retention(), settings.sourceTopic()))
+            .process(new SessionFunction(settings.time(), settings.sourceTopic()))
             .name("sessions")
             .uid("sessions");
     sessions.sinkTo(sinks.sessionTable()).name("qoe_sessions").uid("qoe-sessions-sink");

@@ -12,8 +12,10 @@ import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.AssetCatalogueEntry;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
+import dev.segmentflow.schemas.flink.EventTimeOptions;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.flink.RawRecord;
+import dev.segmentflow.schemas.flink.RecordTime;
 import dev.segmentflow.schemas.flink.ValidateEvents;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -53,19 +55,10 @@ public final class RecommendationJob {
 
   /** Event time, sessions and how often lists are refreshed. */
   public record Settings(
-      Duration outOfOrderness,
-      Duration idleness,
-      Duration inactivity,
-      Duration retention,
-      Duration refresh,
-      RecommenderConfig recommender,
-      String sourceTopic) {
+      EventTimeOptions time, Duration refresh, RecommenderConfig recommender, String sourceTopic) {
     public static Settings defaults() {
       return new Settings(
-          Duration.ofSeconds(30),
-          Duration.ofMinutes(1),
-          Duration.ofMinutes(2),
-          Duration.ofMinutes(30),
+          EventTimeOptions.defaults(),
           Duration.ofMinutes(1),
           RecommenderConfig.defaults(),
           Topics.VIEWER_EVENTS);
@@ -86,11 +79,7 @@ public final class RecommendationJob {
     RecommenderConfig r = d.recommender();
     Settings settings =
         new Settings(
-            Duration.ofSeconds(
-                params.getLong("out-of-orderness-seconds", d.outOfOrderness().toSeconds())),
-            Duration.ofSeconds(params.getLong("idleness-seconds", d.idleness().toSeconds())),
-            Duration.ofSeconds(params.getLong("inactivity-seconds", d.inactivity().toSeconds())),
-            Duration.ofMinutes(params.getLong("retention-minutes", d.retention().toMinutes())),
+            EventTimeOptions.from(params),
             Duration.ofSeconds(params.getLong("refresh-seconds", d.refresh().toSeconds())),
             new RecommenderConfig(
                 params.getInt("top-n", r.topN()),
@@ -110,9 +99,10 @@ public final class RecommendationJob {
             topic);
     build(
         env,
-        env.fromSource(
+        RecordTime.VIEWER_EVENT.from(
+            env,
             KafkaEndpoints.rawSource(brokers, topic, group, bounded),
-            WatermarkStrategy.noWatermarks(),
+            settings.time(),
             "viewer.events"),
         env.fromSource(
             KafkaEndpoints.rawSource(
@@ -155,15 +145,8 @@ public final class RecommendationJob {
 
     SingleOutputStreamOperator<WatchedSession> sessions =
         events
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<ViewerEvent>forBoundedOutOfOrderness(settings.outOfOrderness())
-                    .withTimestampAssigner((e, ts) -> e.eventTimeMillis())
-                    .withIdleness(settings.idleness()))
-            .uid("viewer-event-time")
             .keyBy(ViewerEvent::sessionId)
-            .process(
-                new WatchFunction(
-                    settings.inactivity(), settings.retention(), settings.sourceTopic()))
+            .process(new WatchFunction(settings.time(), settings.sourceTopic()))
             .name("sessions watched")
             .uid("sessions-watched");
 
@@ -176,14 +159,15 @@ public final class RecommendationJob {
                     .uid("titles")
                     // Reference data: it never holds event time back once it has gone quiet.
                     .assignTimestampsAndWatermarks(
-                        WatermarkStrategy.<Title>noWatermarks().withIdleness(settings.idleness()))
+                        WatermarkStrategy.<Title>noWatermarks()
+                            .withIdleness(settings.time().idleness()))
                     .uid("catalogue-time"))
             .keyBy(s -> RecommendationFunction.MODEL, t -> RecommendationFunction.MODEL)
             .process(
                 new RecommendationFunction(
                     settings.recommender(),
                     settings.refresh(),
-                    settings.inactivity(),
+                    settings.time().inactivity(),
                     settings.sourceTopic()))
             .name("recommendation model")
             .uid("recommendation-model");

@@ -21,8 +21,10 @@ import dev.segmentflow.schemas.events.EdgeRequest;
 import dev.segmentflow.schemas.events.Ids;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
+import dev.segmentflow.schemas.flink.EventTimeOptions;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.flink.RawRecord;
+import dev.segmentflow.schemas.flink.RecordTime;
 import dev.segmentflow.schemas.kafka.TopicCreator;
 import dev.segmentflow.testkit.FlinkMiniCluster;
 import dev.segmentflow.testkit.RealServices;
@@ -35,7 +37,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
@@ -58,6 +59,12 @@ class PopularityJobRestoreTest {
   static final String EDGE = "popularity-test.edge.requests";
   static final String VIEWER = "popularity-test.viewer.events";
   static final long HOURS = 3_600_000L;
+  static final EventTimeOptions TIME =
+      new EventTimeOptions(
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(5),
+          EventTimeOptions.defaults().inactivity(),
+          EventTimeOptions.defaults().retention());
   static final PopularityConfig CONFIG =
       PopularityConfig.defaults()
           .withHalfLife(Duration.ofMinutes(30))
@@ -204,21 +211,20 @@ class PopularityJobRestoreTest {
     DataStream<RawRecord> edge =
         env.fromSource(
                 KafkaEndpoints.rawSource(kafka.bootstrapServers(), EDGE, "pop-" + name, true),
-                WatermarkStrategy.noWatermarks(),
+                RecordTime.EDGE_REQUEST.watermarks(TIME),
                 EDGE)
             .map(new KillOnce())
             .name("kill once");
     DataStream<RawRecord> viewer =
         env.fromSource(
             KafkaEndpoints.rawSource(kafka.bootstrapServers(), VIEWER, "pop-" + name, true),
-            WatermarkStrategy.noWatermarks(),
+            RecordTime.VIEWER_EVENT.watermarks(TIME),
             VIEWER);
     PopularityJob.build(
         env,
         edge,
         viewer,
         CONFIG,
-        new PopularityJob.Timing(Duration.ofSeconds(30), Duration.ofMinutes(5)),
         new PopularityJob.Sinks(
             KafkaEndpoints.jsonSink(
                 kafka.bootstrapServers(),

@@ -13,8 +13,10 @@ import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
+import dev.segmentflow.schemas.flink.EventTimeOptions;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.flink.RawRecord;
+import dev.segmentflow.schemas.flink.RecordTime;
 import dev.segmentflow.schemas.kafka.TopicCreator;
 import dev.segmentflow.testkit.FlinkMiniCluster;
 import dev.segmentflow.testkit.RealServices;
@@ -27,7 +29,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -326,24 +327,24 @@ class QoeJobRestoreTest {
 
     StreamExecutionEnvironment env = PopularityJobRestoreTest.restartingEnvironment(flink);
     PopularityJobRestoreTest.KillOnce.reset(records / 2);
-    DataStream<RawRecord> events =
-        env.fromSource(
-                KafkaEndpoints.rawSource(kafka.bootstrapServers(), TOPIC, "qoe-killed", true),
-                WatermarkStrategy.noWatermarks(),
-                TOPIC)
-            .map(new PopularityJobRestoreTest.KillOnce())
-            .name("kill once");
     QoeJob.Settings d = QoeJob.Settings.defaults();
-    QoeJob.build(
-        env,
-        events,
-        new QoeJob.Settings(
+    EventTimeOptions time =
+        new EventTimeOptions(
             Duration.ofSeconds(30),
             Duration.ofMinutes(5),
             Duration.ofMinutes(2),
-            d.retention(),
-            d.thresholds(),
-            TOPIC),
+            d.time().retention());
+    DataStream<RawRecord> events =
+        env.fromSource(
+                KafkaEndpoints.rawSource(kafka.bootstrapServers(), TOPIC, "qoe-killed", true),
+                RecordTime.VIEWER_EVENT.watermarks(time),
+                TOPIC)
+            .map(new PopularityJobRestoreTest.KillOnce())
+            .name("kill once");
+    QoeJob.build(
+        env,
+        events,
+        new QoeJob.Settings(time, d.thresholds(), TOPIC),
         new QoeJob.Sinks(
             QoeTables.sessions(jdbcUrl),
             QoeTables.minutes(jdbcUrl),

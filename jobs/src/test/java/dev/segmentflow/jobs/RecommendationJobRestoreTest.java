@@ -20,8 +20,10 @@ import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
+import dev.segmentflow.schemas.flink.EventTimeOptions;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.flink.RawRecord;
+import dev.segmentflow.schemas.flink.RecordTime;
 import dev.segmentflow.schemas.kafka.TopicCreator;
 import dev.segmentflow.testkit.FlinkMiniCluster;
 import dev.segmentflow.testkit.RealServices;
@@ -183,10 +185,16 @@ class RecommendationJobRestoreTest {
     StreamExecutionEnvironment env = PopularityJobRestoreTest.restartingEnvironment(flink);
     env.configure(RecommendationJob.heapState());
     PopularityJobRestoreTest.KillOnce.reset(out.size() / 2);
+    EventTimeOptions time =
+        new EventTimeOptions(
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(10),
+            d.time().retention());
     DataStream<RawRecord> viewer =
         env.fromSource(
                 KafkaEndpoints.rawSource(kafka.bootstrapServers(), EVENTS, "recs-killed", true),
-                WatermarkStrategy.noWatermarks(),
+                RecordTime.VIEWER_EVENT.watermarks(time),
                 EVENTS)
             .map(new PopularityJobRestoreTest.KillOnce())
             .name("kill once");
@@ -199,14 +207,7 @@ class RecommendationJobRestoreTest {
         env,
         viewer,
         catalogue,
-        new RecommendationJob.Settings(
-            Duration.ofSeconds(30),
-            Duration.ofMinutes(5),
-            Duration.ofMinutes(10),
-            d.retention(),
-            REFRESH,
-            d.recommender(),
-            EVENTS),
+        new RecommendationJob.Settings(time, REFRESH, d.recommender(), EVENTS),
         new RecommendationJob.Sinks(
             RecommendationTables.recommendations(jdbcUrl),
             RecommendationTables.catalogue(jdbcUrl),

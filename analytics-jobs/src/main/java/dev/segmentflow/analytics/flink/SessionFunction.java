@@ -5,13 +5,10 @@ import dev.segmentflow.analytics.qoe.SessionStateMachine;
 import dev.segmentflow.analytics.qoe.SessionSummary;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
+import dev.segmentflow.schemas.flink.EventTimeOptions;
 import dev.segmentflow.schemas.validation.ReasonCode;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -35,20 +32,16 @@ public final class SessionFunction
   private final long retentionMillis;
   private final String sourceTopic;
   private transient ValueState<SessionStateMachine> machine;
-  private transient ListState<ViewerEvent> pending;
+  private transient WatermarkBuffer buffer;
   private transient Counter duplicates;
   private transient Counter late;
   private transient Counter afterEnd;
   private transient Counter sessions;
 
-  /**
-   * @param inactivity a session with no event for this long is closed at its last event
-   * @param retention how long an ended session is remembered, to recognise redeliveries and events
-   *     after its end
-   */
-  public SessionFunction(Duration inactivity, Duration retention, String sourceTopic) {
-    this.inactivityMillis = inactivity.toMillis();
-    this.retentionMillis = retention.toMillis();
+  /** Sessions close after {@code time}'s inactivity and are remembered for its retention. */
+  public SessionFunction(EventTimeOptions time, String sourceTopic) {
+    this.inactivityMillis = time.inactivity().toMillis();
+    this.retentionMillis = time.retention().toMillis();
     this.sourceTopic = sourceTopic;
   }
 
@@ -57,8 +50,7 @@ public final class SessionFunction
     machine =
         getRuntimeContext()
             .getState(new ValueStateDescriptor<>("session", SessionStateMachine.class));
-    pending =
-        getRuntimeContext().getListState(new ListStateDescriptor<>("pending", ViewerEvent.class));
+    buffer = new WatermarkBuffer(getRuntimeContext());
     var group = getRuntimeContext().getMetricGroup().addGroup("qoe");
     duplicates = group.counter("duplicate_events");
     late = group.counter("late_events");
@@ -69,27 +61,19 @@ public final class SessionFunction
   @Override
   public void processElement(ViewerEvent e, Context ctx, Collector<SessionSummary> out)
       throws Exception {
-    long watermark = ctx.timerService().currentWatermark();
-    if (e.eventTimeMillis() <= watermark) {
+    if (!buffer.hold(e, ctx.timerService())) {
       late.inc();
+      long watermark = ctx.timerService().currentWatermark();
       ctx.output(DEAD_LETTERS, TimeLetters.late(sourceTopic, e, e.eventTimeMillis(), watermark));
-      return;
     }
-    pending.add(e);
-    ctx.timerService().registerEventTimeTimer(e.eventTimeMillis());
   }
 
   @Override
   public void onTimer(long ts, OnTimerContext ctx, Collector<SessionSummary> out) throws Exception {
     SessionStateMachine m = machine.value();
-    List<ViewerEvent> due = new ArrayList<>();
-    List<ViewerEvent> later = new ArrayList<>();
-    for (ViewerEvent e : pending.get()) {
-      (e.eventTimeMillis() <= ts ? due : later).add(e);
-    }
+    WatermarkBuffer.Release released = buffer.release(ts, SessionStateMachine.EVENT_ORDER);
+    List<ViewerEvent> due = released.due();
     if (!due.isEmpty()) {
-      pending.update(later);
-      due.sort(SessionStateMachine.EVENT_ORDER);
       if (m == null) {
         m = new SessionStateMachine();
       }
@@ -127,9 +111,12 @@ public final class SessionFunction
     for (MinuteSlice s : m.drainSlices(ts + 1)) {
       ctx.output(SLICES, s);
     }
-    if (m.ended() && !m.hasSlices() && ts >= m.endedAt() + retentionMillis && later.isEmpty()) {
+    if (m.ended()
+        && !m.hasSlices()
+        && ts >= m.endedAt() + retentionMillis
+        && !released.laterHeld()) {
       machine.clear();
-      pending.clear();
+      buffer.clear();
       return;
     }
     machine.update(m);

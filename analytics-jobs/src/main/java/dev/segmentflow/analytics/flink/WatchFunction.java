@@ -4,14 +4,11 @@ import dev.segmentflow.analytics.recs.WatchedSession;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
+import dev.segmentflow.schemas.flink.EventTimeOptions;
 import dev.segmentflow.schemas.validation.ReasonCode;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -44,21 +41,21 @@ public final class WatchFunction extends KeyedProcessFunction<String, ViewerEven
   private final long retentionMillis;
   private final String sourceTopic;
   private transient ValueState<Watch> watch;
-  private transient ListState<ViewerEvent> pending;
+  private transient WatermarkBuffer buffer;
   private transient Counter handedOn;
   private transient Counter afterwards;
 
-  public WatchFunction(Duration inactivity, Duration retention, String sourceTopic) {
-    this.inactivityMillis = inactivity.toMillis();
-    this.retentionMillis = retention.toMillis();
+  /** Sessions are handed on after {@code time}'s inactivity and remembered for its retention. */
+  public WatchFunction(EventTimeOptions time, String sourceTopic) {
+    this.inactivityMillis = time.inactivity().toMillis();
+    this.retentionMillis = time.retention().toMillis();
     this.sourceTopic = sourceTopic;
   }
 
   @Override
   public void open(OpenContext context) {
     watch = getRuntimeContext().getState(new ValueStateDescriptor<>("watch", Watch.class));
-    pending =
-        getRuntimeContext().getListState(new ListStateDescriptor<>("pending", ViewerEvent.class));
+    buffer = new WatermarkBuffer(getRuntimeContext());
     var group = getRuntimeContext().getMetricGroup().addGroup("recs");
     handedOn = group.counter("sessions_handed_on");
     afterwards = group.counter("events_after_hand_on");
@@ -67,31 +64,24 @@ public final class WatchFunction extends KeyedProcessFunction<String, ViewerEven
   @Override
   public void processElement(ViewerEvent e, Context ctx, Collector<WatchedSession> out)
       throws Exception {
-    long watermark = ctx.timerService().currentWatermark();
-    if (e.eventTimeMillis() <= watermark) {
+    // Held until the watermark passes it, then folded in time order: an event after the end is
+    // only known to be one once the end has been folded.
+    if (!buffer.hold(e, ctx.timerService())) {
       // Its session may have been counted and forgotten already; counting it again would make a
       // second view of it.
       afterwards.inc();
+      long watermark = ctx.timerService().currentWatermark();
       ctx.output(DEAD_LETTERS, TimeLetters.late(sourceTopic, e, e.eventTimeMillis(), watermark));
-      return;
     }
-    // Held until the watermark passes it, then folded in time order: an event after the end is
-    // only known to be one once the end has been folded.
-    pending.add(e);
-    ctx.timerService().registerEventTimeTimer(e.eventTimeMillis());
   }
 
   @Override
   public void onTimer(long t, OnTimerContext ctx, Collector<WatchedSession> out) throws Exception {
     Watch w = watch.value();
-    List<ViewerEvent> due = new ArrayList<>();
-    List<ViewerEvent> later = new ArrayList<>();
-    for (ViewerEvent e : pending.get()) {
-      (e.eventTimeMillis() <= t ? due : later).add(e);
-    }
+    WatermarkBuffer.Release released =
+        buffer.release(t, Comparator.comparingLong(ViewerEvent::eventTimeMillis));
+    List<ViewerEvent> due = released.due();
     if (!due.isEmpty()) {
-      pending.update(later);
-      due.sort(Comparator.comparingLong(ViewerEvent::eventTimeMillis));
       for (ViewerEvent e : due) {
         if (w == null) {
           w = new Watch();
@@ -142,9 +132,9 @@ public final class WatchFunction extends KeyedProcessFunction<String, ViewerEven
       w.handedOnMillis = t;
       ctx.timerService().registerEventTimeTimer(t + retentionMillis);
     }
-    if (w.handedOnMillis >= 0 && t >= w.handedOnMillis + retentionMillis && later.isEmpty()) {
+    if (w.handedOnMillis >= 0 && t >= w.handedOnMillis + retentionMillis && !released.laterHeld()) {
       watch.clear();
-      pending.clear();
+      buffer.clear();
       return;
     }
     watch.update(w);

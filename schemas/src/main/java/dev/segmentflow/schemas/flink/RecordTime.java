@@ -1,0 +1,81 @@
+package dev.segmentflow.schemas.flink;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Event time read from a raw record at the source, so that the Kafka source keeps a watermark per
+ * partition: a backlog read faster on one partition than another (catch-up after an outage, a
+ * restore, a new job on retained data) never pushes valid records of the slower one behind the
+ * watermark. The time is one top-level number field, found by a streaming scan that stops at it (no
+ * tree). A record whose time cannot be read takes its Kafka timestamp; validation dead-letters it
+ * downstream.
+ */
+public enum RecordTime implements SerializableTimestampAssigner<RawRecord> {
+  VIEWER_EVENT("eventTimeMillis"),
+  EDGE_REQUEST("requestTimeMillis");
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private final String field;
+
+  RecordTime(String field) {
+    this.field = field;
+  }
+
+  public String field() {
+    return field;
+  }
+
+  @Override
+  public long extractTimestamp(RawRecord r, long kafkaTimestamp) {
+    long t = read(r.value(), field);
+    return t == Long.MIN_VALUE ? kafkaTimestamp : t;
+  }
+
+  /** The top-level integer field {@code name} of a JSON object, or Long.MIN_VALUE. */
+  static long read(byte[] json, String name) {
+    if (json == null) {
+      return Long.MIN_VALUE;
+    }
+    try (JsonParser p = JSON.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return Long.MIN_VALUE;
+      }
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        boolean wanted = name.equals(p.currentName());
+        JsonToken value = p.nextToken();
+        if (wanted) {
+          return value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : Long.MIN_VALUE;
+        }
+        p.skipChildren();
+      }
+      return Long.MIN_VALUE;
+    } catch (IOException | RuntimeException e) {
+      return Long.MIN_VALUE;
+    }
+  }
+
+  /** Bounded out-of-orderness per partition, with idle partitions left out of the minimum. */
+  public WatermarkStrategy<RawRecord> watermarks(EventTimeOptions time) {
+    return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(time.outOfOrderness())
+        .withTimestampAssigner(this)
+        .withIdleness(time.idleness());
+  }
+
+  /** A source's records with their event time and per-split watermarks. */
+  public DataStream<RawRecord> from(
+      StreamExecutionEnvironment env,
+      Source<RawRecord, ?, ?> source,
+      EventTimeOptions time,
+      String name) {
+    return env.fromSource(source, watermarks(time), name).uid("source-" + name);
+  }
+}

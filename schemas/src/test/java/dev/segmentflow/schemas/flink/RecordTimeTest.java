@@ -1,0 +1,41 @@
+package dev.segmentflow.schemas.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class RecordTimeTest {
+  static final long KAFKA_TIME = 42L;
+
+  static long time(RecordTime t, String json) {
+    byte[] bytes = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
+    return t.extractTimestamp(new RawRecord("t", 0, 0, KAFKA_TIME, null, bytes), KAFKA_TIME);
+  }
+
+  @Test
+  void readsTheTopLevelTimeWhereverItStands() {
+    assertThat(time(RecordTime.VIEWER_EVENT, "{\"eventTimeMillis\":1700000000123}"))
+        .isEqualTo(1_700_000_000_123L);
+    assertThat(
+            time(
+                RecordTime.VIEWER_EVENT,
+                "{\"a\":{\"eventTimeMillis\":1},\"b\":[1,{\"x\":2}],\"eventTimeMillis\":99}"))
+        .as("a nested field of the same name is not the record's time")
+        .isEqualTo(99);
+    assertThat(time(RecordTime.EDGE_REQUEST, "{\"requestTimeMillis\":7,\"eventTimeMillis\":8}"))
+        .isEqualTo(7);
+  }
+
+  @Test
+  void unreadableTimesFallBackToTheKafkaTimestamp() {
+    assertThat(time(RecordTime.VIEWER_EVENT, "{\"eventTimeMillis\":\"soon\"}"))
+        .isEqualTo(KAFKA_TIME);
+    assertThat(time(RecordTime.VIEWER_EVENT, "{\"eventTimeMillis\":1.5}")).isEqualTo(KAFKA_TIME);
+    assertThat(time(RecordTime.VIEWER_EVENT, "{\"other\":1}")).isEqualTo(KAFKA_TIME);
+    assertThat(time(RecordTime.VIEWER_EVENT, "not json")).isEqualTo(KAFKA_TIME);
+    assertThat(time(RecordTime.VIEWER_EVENT, "[1,2]")).isEqualTo(KAFKA_TIME);
+    assertThat(time(RecordTime.VIEWER_EVENT, "{\"eventTimeMillis\":")).isEqualTo(KAFKA_TIME);
+    assertThat(time(RecordTime.VIEWER_EVENT, null)).isEqualTo(KAFKA_TIME);
+  }
+}
