@@ -1,5 +1,6 @@
 package dev.segmentflow.schemas.validation;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.segmentflow.schemas.Contracts;
@@ -53,13 +54,32 @@ public final class EventValidator<T> {
           ReasonCode.TOO_LARGE, null, payload.length + " bytes exceed the limit of " + maxBytes);
     }
     JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(payload);
+    // One message, one value: a second object or garbage after the first would otherwise be
+    // dropped without a trace. A UTF-8 byte-order mark is skipped by the parser.
+    try (JsonParser parser = Json.MAPPER.createParser(payload)) {
+      root = Json.MAPPER.readTree(parser);
+      if (root == null || root.isMissingNode()) {
+        return invalid(ReasonCode.MALFORMED_JSON, null, "no JSON value");
+      }
+      long end = parser.currentLocation().getByteOffset();
+      try {
+        if (parser.nextToken() != null) {
+          return invalid(
+              ReasonCode.MALFORMED_JSON,
+              null,
+              "another JSON value follows the first one at byte " + end);
+        }
+      } catch (IOException e) {
+        return invalid(
+            ReasonCode.MALFORMED_JSON,
+            null,
+            "trailing content after the JSON value at byte "
+                + end
+                + ": "
+                + firstLine(e.getMessage()));
+      }
     } catch (IOException e) {
       return invalid(ReasonCode.MALFORMED_JSON, null, firstLine(e.getMessage()));
-    }
-    if (root == null || root.isMissingNode()) {
-      return invalid(ReasonCode.MALFORMED_JSON, null, "no JSON value");
     }
     return validate(root);
   }

@@ -100,6 +100,12 @@ class EventValidatorTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   static Arguments bad(
       String name, Class<?> type, byte[] payload, ReasonCode reason, String field) {
     return Arguments.of(name, type, payload, reason, field);
@@ -115,6 +121,24 @@ class EventValidatorTest {
             "binary garbage",
             v,
             new byte[] {(byte) 0xff, 0x00, 0x13, 0x37},
+            ReasonCode.MALFORMED_JSON,
+            null),
+        bad(
+            "two objects back to back",
+            v,
+            concat(Json.bytes(VIEWER), Json.bytes(VIEWER)),
+            ReasonCode.MALFORMED_JSON,
+            null),
+        bad(
+            "garbage after the object",
+            v,
+            concat(Json.bytes(VIEWER), raw(" }trailing")),
+            ReasonCode.MALFORMED_JSON,
+            null),
+        bad(
+            "a number after the object",
+            v,
+            concat(Json.bytes(VIEWER), raw("\n7")),
             ReasonCode.MALFORMED_JSON,
             null),
         bad("array", v, raw("[1,2]"), ReasonCode.NOT_AN_OBJECT, null),
@@ -363,6 +387,23 @@ class EventValidatorTest {
     assertThat(e.edgeId()).isNull();
     assertThat(e.positionSeconds()).isNull();
     assertThat(e.sessionId()).isEqualTo("s-1");
+  }
+
+  @Test
+  void theSecondValueIsNamedNotDropped() {
+    var r =
+        (Validation.Invalid<ViewerEvent>)
+            validator(ViewerEvent.class).validate(concat(Json.bytes(VIEWER), Json.bytes(VIEWER)));
+    assertThat(r.primary().detail())
+        .isEqualTo("another JSON value follows the first one at byte " + Json.bytes(VIEWER).length);
+  }
+
+  @Test
+  void aByteOrderMarkAndTrailingWhitespaceAreAccepted() {
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] payload = concat(concat(bom, Json.bytes(VIEWER)), raw(" \r\n\t "));
+    assertThat(validator(ViewerEvent.class).validate(payload))
+        .isEqualTo(new Validation.Valid<>(VIEWER));
   }
 
   @Test
