@@ -1,24 +1,14 @@
 package dev.segmentflow.cli;
 
 import dev.segmentflow.localservices.Infra;
-import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.schemas.events.SourceSegment;
-import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
-import dev.segmentflow.transcode.ingest.SourceIngest;
-import dev.segmentflow.transcode.ingest.SourceSplitter;
 import dev.segmentflow.transcode.store.OriginStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,45 +68,11 @@ final class IngestCommand implements Callable<Integer> {
               .kafkaBootstrap();
     }
     OriginStore.Config store = originOptions.config(dir);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    Path work = Files.createTempDirectory("segmentflow-ingest-");
     List<SourceSegment> events;
     try (OriginStore originStore = OriginStore.open(store);
-        KafkaProducer<String, byte[]> producer =
-            new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-      var ingest =
-          new SourceIngest(
-              new SourceSplitter(FfmpegTools.bundled(), Duration.ofMinutes(30)),
-              originStore,
-              System::currentTimeMillis,
-              SourceIngest.Pacer.REAL);
-      events =
-          ingest.ingest(
-              file,
-              asset,
-              live,
-              segmentSeconds,
-              work,
-              e -> {
-                try {
-                  producer.send(
-                      new ProducerRecord<>(topic, e.assetId(), Json.MAPPER.writeValueAsBytes(e)));
-                  if (live) {
-                    producer.flush();
-                  }
-                } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-                  throw new IllegalStateException(ex);
-                }
-              },
-              System.out::println);
-      producer.flush();
-    } finally {
-      try (var s = Files.walk(work)) {
-        s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-      }
+        SourcePublisher publisher =
+            new SourcePublisher(brokers, originStore, Duration.ofMinutes(30))) {
+      events = publisher.ingest(file, asset, live, segmentSeconds, topic, System.out::println);
     }
     System.out.printf(
         "ingested %s as %s: %d segments, %.1f s, into %s and %s%n",

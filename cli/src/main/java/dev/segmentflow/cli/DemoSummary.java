@@ -1,0 +1,110 @@
+package dev.segmentflow.cli;
+
+import dev.segmentflow.localservices.Infra;
+import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Locale;
+
+/** What the demo prints at the end: the jobs' results in ClickHouse, and SQL to try. */
+final class DemoSummary {
+  private DemoSummary() {}
+
+  static long scalar(String jdbcUrl, String sql) throws Exception {
+    try (Connection c = ClickHouseJdbc.connect(jdbcUrl);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static void print(String jdbcUrl, Infra.State infra) throws Exception {
+    try (Connection c = ClickHouseJdbc.connect(jdbcUrl);
+        Statement st = c.createStatement()) {
+      table(
+          st,
+          "edge cache (edge_requests)",
+          "SELECT edge_id, count() AS requests, round(countIf(cache_status IN ('HIT',"
+              + " 'PREFETCH_HIT')) / count(), 3) AS hit_ratio, round(sumIf(bytes, cache_status IN"
+              + " ('HIT', 'PREFETCH_HIT')) / sum(bytes), 3) AS byte_hit_ratio,"
+              + " countIf(cache_status = 'PREFETCH_HIT') AS prefetch_hits FROM edge_requests FINAL"
+              + " GROUP BY edge_id ORDER BY edge_id");
+      table(
+          st,
+          "QoE by region (qoe_sessions)",
+          "SELECT region, count() AS sessions, round(sum(stall_ms) / (sum(stall_ms) + sum(play_ms)), 4)"
+              + " AS rebuffer_ratio, quantile(0.5)(startup_ms) AS startup_p50_ms,"
+              + " countIf(failed = 1) AS failed FROM qoe_sessions FINAL GROUP BY region ORDER BY region");
+      table(
+          st,
+          "top titles per region (popularity, at their peak)",
+          "SELECT region, asset_id, round(max(requests_per_hour)) AS peak_req_per_h,"
+              + " argMax(temperature, requests_per_hour) AS temperature, round(max(growth), 2) AS"
+              + " max_growth FROM popularity FINAL GROUP BY region, asset_id"
+              + " ORDER BY region, peak_req_per_h DESC LIMIT 2 BY region");
+      table(
+          st,
+          "CDN directives issued (cdn_directives)",
+          "SELECT kind, temperature, count() AS directives FROM cdn_directives FINAL"
+              + " GROUP BY kind, temperature ORDER BY kind, temperature");
+      table(
+          st,
+          "a recommendations sample (recommendations)",
+          "SELECT viewer_id, rank, asset_id, round(score, 3) AS score, reason FROM recommendations"
+              + " FINAL WHERE viewer_id IN (SELECT any(viewer_id) FROM recommendations GROUP BY"
+              + " substring(viewer_id, 1, 1)) ORDER BY viewer_id, rank LIMIT 6");
+      table(
+          st,
+          "dead letters (bad input, counted, never dropped)",
+          "SELECT source_topic, reason, count() AS n FROM dead_letters FINAL GROUP BY source_topic,"
+              + " reason ORDER BY n DESC LIMIT 5");
+    }
+    System.out.println(
+        "      SQL to try (database "
+            + InfraCommand.DATABASE
+            + ", over HTTP: echo 'SELECT ...' | curl -s http://127.0.0.1:"
+            + infra.clickHouseHttpPort()
+            + "/?database="
+            + InfraCommand.DATABASE
+            + " --data-binary @-):");
+    System.out.println(
+        "        SELECT region, asset_id, max(score) FROM popularity FINAL GROUP BY region, asset_id"
+            + " ORDER BY 3 DESC LIMIT 10;");
+    System.out.println(
+        "        SELECT device, avg(rebuffer_ratio), quantile(0.9)(startup_ms) FROM qoe_sessions"
+            + " FINAL GROUP BY device;");
+    System.out.println(
+        "        SELECT kind, scope, asset_id, renditions, ttl_s, reason FROM cdn_directives FINAL"
+            + " ORDER BY issued_at DESC LIMIT 20;");
+    System.out.println(
+        "        SELECT viewer_id, groupArray(asset_id) FROM (SELECT * FROM recommendations FINAL"
+            + " ORDER BY rank) GROUP BY viewer_id LIMIT 5;");
+  }
+
+  static void table(Statement st, String title, String sql) throws Exception {
+    System.out.println("      " + title + ":");
+    try (ResultSet rs = st.executeQuery(sql)) {
+      int cols = rs.getMetaData().getColumnCount();
+      StringBuilder head = new StringBuilder("        ");
+      for (int i = 1; i <= cols; i++) {
+        head.append(String.format(Locale.ROOT, "%-16s", rs.getMetaData().getColumnLabel(i)));
+      }
+      System.out.println(head.toString().stripTrailing());
+      int rows = 0;
+      while (rs.next()) {
+        StringBuilder row = new StringBuilder("        ");
+        for (int i = 1; i <= cols; i++) {
+          String v = String.valueOf(rs.getString(i));
+          row.append(String.format(Locale.ROOT, i == cols ? "%s" : "%-16s", v));
+        }
+        System.out.println(row);
+        rows++;
+      }
+      if (rows == 0) {
+        System.out.println("        (none)");
+      }
+    }
+  }
+}

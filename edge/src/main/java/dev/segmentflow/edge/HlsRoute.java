@@ -1,0 +1,220 @@
+package dev.segmentflow.edge;
+
+import dev.segmentflow.schemas.events.EdgeRequest;
+import dev.segmentflow.schemas.events.EdgeRequest.CacheStatus;
+import dev.segmentflow.schemas.events.EdgeRequest.ObjectType;
+import dev.segmentflow.schemas.events.Ids;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code GET|HEAD /hls/<asset>/...}: the object from the cache (the origin on a miss), with its
+ * token checked, its CMCD turned into viewer events, ranges and conditional requests answered, and
+ * every request, whatever its outcome, reported to edge.requests.
+ */
+final class HlsRoute implements Handler {
+  private final EdgeConfig config;
+  private final Clock clock;
+  private final EdgeCache cache;
+  private final DirectiveApplier directives;
+  private final PlayerData playerData;
+  private final UrlSigner signer;
+  private final EventSink sink;
+  private final EdgeMetrics metrics;
+  private final AtomicInteger inFlight;
+
+  HlsRoute(
+      EdgeConfig config,
+      Clock clock,
+      EdgeCache cache,
+      DirectiveApplier directives,
+      PlayerData playerData,
+      UrlSigner signer,
+      EventSink sink,
+      EdgeMetrics metrics,
+      AtomicInteger inFlight) {
+    this.config = config;
+    this.clock = clock;
+    this.cache = cache;
+    this.directives = directives;
+    this.playerData = playerData;
+    this.signer = signer;
+    this.sink = sink;
+    this.metrics = metrics;
+    this.inFlight = inFlight;
+  }
+
+  @Override
+  public void handle(Context ctx) {
+    long t0 = System.nanoTime();
+    long now = clock.millis();
+    inFlight.incrementAndGet();
+    String rawPath = ctx.req().getRequestURI();
+    HlsObject.Parsed parsed = HlsObject.parse(rawPath);
+    HlsObject o = parsed.object().orElse(null);
+    CacheStatus status = CacheStatus.BYPASS;
+    long sent = 0;
+    String session = null;
+    try {
+      if (o == null) {
+        ctx.status(parsed.refusal().status).contentType("text/plain").result(parsed.detail());
+        metrics.inc("edge_refused_total{why=\"" + parsed.refusal() + "\"}");
+        return;
+      }
+      String token = null;
+      if (signer != null) {
+        String query = ctx.queryParam(UrlSigner.QUERY);
+        token = query != null ? query : ctx.cookie(UrlSigner.COOKIE);
+        UrlSigner.Check check =
+            signer.check(token, o.tokenScope(), ctx.ip(), clock.instant().getEpochSecond());
+        if (check != UrlSigner.Check.OK) {
+          metrics.inc("edge_token_refused_total{why=\"" + check + "\"}");
+          ctx.status(403).contentType("text/plain").result("token " + check.name().toLowerCase());
+          return;
+        }
+      }
+      session = cmcd(ctx, o, now);
+      EdgeCache.Served served;
+      try {
+        served = cache.get(o);
+      } catch (FileNotFoundException e) {
+        ctx.status(404).contentType("text/plain").result("no such object");
+        return;
+      } catch (IOException e) {
+        metrics.inc("edge_origin_errors_total");
+        ctx.status(502).contentType("text/plain").result("origin unavailable");
+        return;
+      }
+      status = served.status();
+      byte[] body = served.entry().body();
+      String etag = served.entry().etag();
+      if (o.playlist()) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        String rewritten = text;
+        if (o.type() == ObjectType.MASTER_PLAYLIST && config.pathways().size() > 1) {
+          rewritten =
+              PlaylistRewriter.steered(
+                  rewritten,
+                  config.pathways(),
+                  o.tokenScope(),
+                  config.publicUrl() + "/steering/" + o.assetId());
+        }
+        if (signer != null && token != null) {
+          rewritten = PlaylistRewriter.withToken(rewritten, token);
+        }
+        if (!rewritten.equals(text)) {
+          body = rewritten.getBytes(StandardCharsets.UTF_8);
+          etag = EdgeCache.etag(body);
+        }
+      }
+      Freshness.Verdict fresh =
+          Freshness.of(o, served.entry().body(), directives.ttl(o.assetId()), config.freshness());
+      ctx.header("Cache-Control", fresh.cacheControl());
+      ctx.header("ETag", etag);
+      ctx.header("Accept-Ranges", "bytes");
+      ctx.header("X-Cache", status.name());
+      ctx.contentType(o.contentType());
+      String inm = ctx.header("If-None-Match");
+      if (inm != null
+          && (inm.strip().equals("*") || List.of(inm.split("\\s*,\\s*")).contains(etag))) {
+        ctx.status(304);
+        return;
+      }
+      ByteRange.Answer range =
+          ByteRange.resolve(Optional.ofNullable(ctx.header("Range")), body.length);
+      boolean head = ctx.method().name().equals("HEAD");
+      if (range instanceof ByteRange.Unsatisfiable) {
+        ctx.status(416).header("Content-Range", "bytes */" + body.length);
+        return;
+      }
+      byte[] out = body;
+      if (range instanceof ByteRange.Partial p) {
+        ByteRange r = p.range();
+        ctx.status(206).header("Content-Range", r.contentRange(body.length));
+        out = Arrays.copyOfRange(body, (int) r.first(), (int) r.last() + 1);
+      }
+      ctx.header("Content-Length", String.valueOf(out.length));
+      if (!head) {
+        ctx.result(out);
+        sent = out.length;
+      }
+    } finally {
+      inFlight.decrementAndGet();
+      int code = ctx.statusCode();
+      metrics.inc("edge_requests_total{cache=\"" + status + "\",code=\"" + code + "\"}");
+      metrics.inc("edge_bytes_served_total", sent);
+      log(ctx, rawPath, o, code, status, sent, (System.nanoTime() - t0) / 1000, session, now);
+    }
+  }
+
+  /**
+   * @return the CMCD session id, when the request carried one
+   */
+  private String cmcd(Context ctx, HlsObject o, long now) {
+    Map<String, String> headers = new HashMap<>();
+    for (String h : Cmcd.HEADERS) {
+      String v = ctx.header(h);
+      if (v != null) {
+        headers.put(h, v);
+      }
+    }
+    String query = ctx.queryParam("CMCD");
+    if (query == null && headers.isEmpty()) {
+      return null;
+    }
+    try {
+      Cmcd c = Cmcd.of(query, headers);
+      playerData.fromCmcd(c, o.assetId(), now);
+      return c.sessionId();
+    } catch (Cmcd.Malformed e) {
+      playerData.malformedCmcd(query != null ? query : headers.toString(), e.getMessage());
+      return null;
+    }
+  }
+
+  private void log(
+      Context ctx,
+      String rawPath,
+      HlsObject o,
+      int code,
+      CacheStatus status,
+      long bytes,
+      long micros,
+      String session,
+      long now) {
+    String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+    if (path.length() > 2048) {
+      path = path.substring(0, 2048);
+    }
+    EdgeRequest r =
+        new EdgeRequest(
+            EdgeRequest.VERSION,
+            Ids.of("request", config.edgeId(), UUID.randomUUID()),
+            config.edgeId(),
+            config.region(),
+            ctx.method().name(),
+            path,
+            o == null ? null : o.assetId(),
+            o == null ? null : o.rendition(),
+            o == null ? null : o.sequence(),
+            o == null ? ObjectType.OTHER : o.type(),
+            code,
+            status,
+            bytes,
+            micros,
+            session,
+            now);
+    sink.send(config.requestsTopic(), config.edgeId(), r);
+  }
+}
