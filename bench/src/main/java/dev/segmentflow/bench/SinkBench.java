@@ -104,8 +104,10 @@ public final class SinkBench {
       StreamExecutionEnvironment env = flink.environment(2);
       env.enableCheckpointing(1000);
       EventIntakeJob.build(
-          env,
-          KafkaEndpoints.rawSource(kafka.bootstrapServers(), topic, "sink-bench", false),
+          EventIntakeJob.raw(
+              env,
+              KafkaEndpoints.rawSource(kafka.bootstrapServers(), topic, "sink-bench", false),
+              "viewer.events"),
           IntakeTables.viewerEvents(jdbcUrl),
           KafkaEndpoints.jsonSink(
               kafka.bootstrapServers(), "sink-bench.dlq", DeadLetter::sourceTopic, "sink-bench"),

@@ -51,10 +51,12 @@ final class DemoSummary {
               + " GROUP BY kind, temperature ORDER BY kind, temperature");
       table(
           st,
-          "a recommendations sample (recommendations)",
-          "SELECT viewer_id, rank, asset_id, round(score, 3) AS score, reason FROM recommendations"
-              + " FINAL WHERE viewer_id IN (SELECT any(viewer_id) FROM recommendations GROUP BY"
-              + " substring(viewer_id, 1, 1)) ORDER BY viewer_id, rank LIMIT 6");
+          "a recommendations sample (recommendation_lists, one row per viewer's list)",
+          "SELECT viewer_id, rank, asset_id, round(s, 3) AS score, reason FROM"
+              + " recommendation_lists FINAL ARRAY JOIN asset_ids AS asset_id, scores AS s,"
+              + " reasons AS reason, arrayEnumerate(asset_ids) AS rank WHERE viewer_id IN (SELECT"
+              + " any(viewer_id) FROM recommendation_lists GROUP BY substring(viewer_id, 1, 1))"
+              + " ORDER BY viewer_id, rank LIMIT 6");
       table(
           st,
           "dead letters (bad input, counted, never dropped)",
@@ -79,8 +81,7 @@ final class DemoSummary {
         "        SELECT kind, scope, asset_id, renditions, ttl_s, reason FROM cdn_directives FINAL"
             + " ORDER BY issued_at DESC LIMIT 20;");
     System.out.println(
-        "        SELECT viewer_id, groupArray(asset_id) FROM (SELECT * FROM recommendations FINAL"
-            + " ORDER BY rank) GROUP BY viewer_id LIMIT 5;");
+        "        SELECT viewer_id, computed_at, asset_ids FROM recommendation_lists FINAL LIMIT 5;");
   }
 
   static void table(Statement st, String title, String sql) throws Exception {

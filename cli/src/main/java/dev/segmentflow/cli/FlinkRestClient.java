@@ -171,12 +171,33 @@ public final class FlinkRestClient {
   private String exceptionOf(String jobId) {
     try {
       String root = get("/jobs/" + jobId + "/exceptions").path("root-exception").asText();
-      return root.isEmpty()
-          ? ""
-          : ": " + root.lines().limit(3).reduce((a, b) -> a + " | " + b).get();
+      return root.isEmpty() ? "" : ": " + rootCause(root);
     } catch (RuntimeException e) {
       return "";
     }
+  }
+
+  /**
+   * The innermost cause in a Java stack trace as Flink's REST API returns it (the last "Caused by:"
+   * line, else the first line), without the trace: what a person needs to fix a submission.
+   */
+  static String rootCause(String trace) {
+    String root = null;
+    String first = null;
+    for (String line : trace.split("\\R")) {
+      String l = line.strip();
+      if (l.isEmpty() || l.startsWith("at ") || l.startsWith("...")) {
+        continue;
+      }
+      if (first == null) {
+        first = l;
+      }
+      if (l.startsWith("Caused by: ")) {
+        root = l.substring("Caused by: ".length());
+      }
+    }
+    String cause = root != null ? root : first != null ? first : trace.strip();
+    return cause.length() > 500 ? cause.substring(0, 500) + "..." : cause;
   }
 
   private JsonNode get(String path) {
@@ -215,7 +236,8 @@ public final class FlinkRestClient {
           request.method() + " " + request.uri() + " answered " + r.statusCode() + ", not JSON");
     }
     if (r.statusCode() >= 300) {
-      String errors = body.path("errors").toString();
+      List<String> causes = new java.util.ArrayList<>();
+      body.path("errors").forEach(e -> causes.add(rootCause(e.asText())));
       throw new IllegalStateException(
           request.method()
               + " "
@@ -223,7 +245,7 @@ public final class FlinkRestClient {
               + " failed with "
               + r.statusCode()
               + ": "
-              + (errors.length() > 600 ? errors.substring(0, 600) + "..." : errors));
+              + String.join("; ", causes));
     }
     return body;
   }

@@ -1,12 +1,14 @@
 package dev.segmentflow.cli;
 
 import dev.segmentflow.localservices.Infra;
+import dev.segmentflow.localservices.S3Server;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,8 +21,11 @@ import picocli.CommandLine.Parameters;
     description = {
       "Upload a shaded job jar to a Flink cluster's REST endpoint and run it (what 'flink run'",
       "does). Jobs: event-intake, popularity, qoe, recommendation, transcode. Arguments after",
-      "'--' go to the job (e.g. --checkpoint-interval-ms 5000). Without --bootstrap-servers or",
-      "--clickhouse-url among them, those of 'segmentflow infra up' under --dir are passed."
+      "'--' go to the job (e.g. --checkpoint-interval-ms 5000). What they leave out is filled from",
+      "'segmentflow infra up' under --dir: --bootstrap-servers, --clickhouse-url and, for",
+      "transcode, --origin (the store 'segmentflow ingest' writes to) with the S3 endpoint and keys",
+      "when the origin is the local S3 server's bucket. A required argument still missing is named",
+      "before anything is uploaded."
     })
 final class SubmitCommand implements Callable<Integer> {
   /** Job name to the main class its jar's manifest names. */
@@ -66,6 +71,18 @@ final class SubmitCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "unknown job '" + job + "': use one of " + new java.util.TreeSet<>(JOBS.keySet()));
     }
+    List<String> args = withInfraDefaults(job, jobArgs, dir);
+    List<String> missing = missing(job, args);
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(
+          "submit "
+              + job
+              + " needs "
+              + String.join(", ", missing)
+              + " (no 'segmentflow infra up' state under "
+              + dir
+              + " to take it from): pass it after '--'");
+    }
     Path jarFile = jar != null ? jar : jarOf(job);
     if (!Files.isRegularFile(jarFile)) {
       throw new IllegalArgumentException(
@@ -77,8 +94,7 @@ final class SubmitCommand implements Callable<Integer> {
     System.out.printf(
         "[3/3] running %s%s; waiting for RUNNING%n",
         JOBS.get(job), savepoint == null ? "" : " from " + savepoint);
-    String jobId =
-        start(flink, job, jarFile, withInfraDefaults(jobArgs, dir), parallelism, savepoint);
+    String jobId = start(flink, job, jarFile, args, parallelism, savepoint);
     System.out.println(jobId + " RUNNING");
     System.out.println("stop it with a savepoint: segmentflow stop " + jobId + " --rest " + rest);
     return 0;
@@ -102,21 +118,59 @@ final class SubmitCommand implements Callable<Integer> {
     return home.resolve("jobs/target/segmentflow-" + job + "-job-0.1.0-SNAPSHOT.jar");
   }
 
-  /** Adds the local infrastructure's endpoints unless the arguments name their own. */
-  static List<String> withInfraDefaults(List<String> jobArgs, Path dir) {
-    List<String> args = new ArrayList<>(jobArgs);
-    var infra = Infra.read(dir);
-    if (infra.isPresent()) {
-      if (!args.contains("--bootstrap-servers")) {
-        args.add("--bootstrap-servers");
-        args.add(infra.get().kafkaBootstrap());
+  /** The arguments every run of {@code job} needs; an s3a:// origin needs its endpoint and keys. */
+  static List<String> required(String job, List<String> args) {
+    List<String> out = new ArrayList<>(List.of("--bootstrap-servers", "--clickhouse-url"));
+    if (job.equals("transcode")) {
+      out.add("--origin");
+      if (value(args, "--origin").filter(o -> o.startsWith("s3a://")).isPresent()) {
+        out.addAll(List.of("--s3-endpoint", "--s3-access-key", "--s3-secret-key"));
       }
-      if (!args.contains("--clickhouse-url")) {
-        args.add("--clickhouse-url");
-        args.add(infra.get().clickHouseJdbcUrl(InfraCommand.DATABASE));
+    }
+    return out;
+  }
+
+  static List<String> missing(String job, List<String> args) {
+    return required(job, args).stream().filter(a -> !args.contains(a)).toList();
+  }
+
+  /**
+   * Adds what the local infrastructure knows unless the arguments name their own: Kafka and
+   * ClickHouse for every job; for transcode the origin 'segmentflow ingest' writes to by default,
+   * and the local S3 server's endpoint and keys for an origin in its bucket.
+   */
+  static List<String> withInfraDefaults(String job, List<String> jobArgs, Path dir) {
+    List<String> args = new ArrayList<>(jobArgs);
+    Optional<Infra.State> state = Infra.read(dir);
+    if (state.isEmpty()) {
+      return args;
+    }
+    Infra.State infra = state.get();
+    putIfAbsent(args, "--bootstrap-servers", infra.kafkaBootstrap());
+    putIfAbsent(args, "--clickhouse-url", infra.clickHouseJdbcUrl(InfraCommand.DATABASE));
+    if (job.equals("transcode")) {
+      putIfAbsent(args, "--origin", dir.resolve("origin").toAbsolutePath().toUri().toString());
+      String origin = value(args, "--origin").orElseThrow();
+      if (origin.startsWith("s3a://" + infra.s3Bucket() + "/")
+          || origin.equals("s3a://" + infra.s3Bucket())) {
+        putIfAbsent(args, "--s3-endpoint", infra.s3Endpoint());
+        putIfAbsent(args, "--s3-access-key", S3Server.ACCESS_KEY);
+        putIfAbsent(args, "--s3-secret-key", S3Server.SECRET_KEY);
       }
     }
     return args;
+  }
+
+  private static void putIfAbsent(List<String> args, String name, String value) {
+    if (!args.contains(name)) {
+      args.add(name);
+      args.add(value);
+    }
+  }
+
+  private static Optional<String> value(List<String> args, String name) {
+    int i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.size() ? Optional.of(args.get(i + 1)) : Optional.empty();
   }
 
   private static double sizeMb(Path p) {

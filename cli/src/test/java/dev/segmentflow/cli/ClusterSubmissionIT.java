@@ -126,30 +126,39 @@ class ClusterSubmissionIT {
     job.cancel();
   }
 
+  /**
+   * Catch-up: ten minutes of events pile up while the job is stopped, on four partitions at skewed
+   * rates; each partition holds its events in time order, as players write them, but the test
+   * writes one whole partition after the other, so the topic as a whole is far from time-sorted.
+   * The job resumes from its savepoint with parallelism 1, one source reading all four: with
+   * watermarks per partition no valid event may come out LATE, and every session must be closed.
+   */
   @Test
   void qoeJobClosesEverySessionAcrossStopAndResume() throws Exception {
     String db = database("it_qoe");
-    String topic = topic("it.qoe.events", 2, "sessionId");
+    String topic = topic("it.qoe.events", 4, "sessionId");
     long base = System.currentTimeMillis() - 4 * 3_600_000L;
-    List<SampleViewerEvents.Line> first = inTimeOrder(SampleViewerEvents.generate(3, 120, base));
-    List<SampleViewerEvents.Line> second =
-        inTimeOrder(SampleViewerEvents.generate(4, 120, base + 600_000));
+    List<SampleViewerEvents.Line> first = SampleViewerEvents.generate(3, 120, base);
+    List<SampleViewerEvents.Line> second = SampleViewerEvents.generate(4, 120, base + 600_000);
     Lifecycle job =
         new Lifecycle(
             "qoe",
             args(db, "--viewer-topic", topic, "--group-id", "it-qoe", "--idleness-seconds", "5"));
     job.start();
-    kafka.produce(lines(topic, first));
+    kafka.produce(partitionAfterPartition(topic, first));
     // Sessions of the first half close once later events carry the watermark past them.
     await("first sessions in qoe_sessions", () -> count(db, "qoe_sessions") > 0);
     job.stopAndResume(
         () -> {
-          kafka.produce(lines(topic, second));
+          kafka.produce(partitionAfterPartition(topic, second));
           // One event an hour later on each partition moves event time past every session.
-          kafka.produce(
-              List.of(
-                  flushEvent(topic, 0, base + 3_600_000), flushEvent(topic, 1, base + 3_600_000)));
-        });
+          List<ProducerRecord<String, String>> flush = new ArrayList<>();
+          for (int p = 0; p < SKEW.length; p++) {
+            flush.add(flushEvent(topic, p, base + 3_600_000));
+          }
+          kafka.produce(flush);
+        },
+        1);
     TreeSet<String> sessions = new TreeSet<>(sessionsOf(first));
     sessions.addAll(sessionsOf(second));
     await(
@@ -160,7 +169,46 @@ class ClusterSubmissionIT {
                         + db
                         + ".qoe_sessions FINAL WHERE session_id NOT LIKE 'flush-%'")
                 .equals(sessions));
+    Map<String, Long> expected = reasons(first);
+    reasons(second).forEach((k, v) -> expected.merge(k, v, Long::sum));
+    long letters = expected.values().stream().mapToLong(Long::longValue).sum();
+    await(
+        "the dead letters",
+        () -> deadLetters(db).values().stream().mapToLong(Long::longValue).sum() >= letters);
+    assertThat(deadLetters(db))
+        .as("every malformed event once, and no valid event LATE")
+        .isEqualTo(expected);
     job.cancel();
+  }
+
+  /**
+   * Shares of the sessions per partition: skewed, so partitions are read to their ends unevenly.
+   */
+  static final int[] SKEW = {55, 25, 12, 8};
+
+  /**
+   * The lines on {@link #SKEW}'s partitions, each partition's in time order, written one whole
+   * partition after another.
+   */
+  static List<ProducerRecord<String, String>> partitionAfterPartition(
+      String topic, List<SampleViewerEvents.Line> lines) {
+    List<List<SampleViewerEvents.Line>> parts = new ArrayList<>();
+    for (int p = 0; p < SKEW.length; p++) {
+      parts.add(new ArrayList<>());
+    }
+    for (SampleViewerEvents.Line l : lines) {
+      int draw = Math.floorMod(l.key().hashCode(), 100);
+      int p = 0;
+      for (int cumulative = SKEW[0]; draw >= cumulative; cumulative += SKEW[++p]) {}
+      parts.get(p).add(l);
+    }
+    List<ProducerRecord<String, String>> out = new ArrayList<>();
+    for (int p = 0; p < SKEW.length; p++) {
+      for (SampleViewerEvents.Line l : inTimeOrder(parts.get(p))) {
+        out.add(new ProducerRecord<>(topic, p, l.key(), l.json()));
+      }
+    }
+    return out;
   }
 
   @Test
@@ -242,7 +290,7 @@ class ClusterSubmissionIT {
     job.start();
     kafka.produce(titles);
     kafka.produce(views(topic, sessions.subList(0, half)));
-    await("lists from the first half", () -> count(db, "recommendations") > 0);
+    await("lists from the first half", () -> count(db, "recommendation_lists") > 0);
     job.stopAndResume(() -> kafka.produce(views(topic, sessions.subList(half, sessions.size()))));
     await(
         "lists computed from views sent while the job was stopped",
@@ -252,7 +300,7 @@ class ClusterSubmissionIT {
                         .query(
                             "SELECT count() FROM "
                                 + db
-                                + ".recommendations FINAL WHERE toUInt64(computed_at) * 1000 > "
+                                + ".recommendation_lists FINAL WHERE toUInt64(computed_at) * 1000 > "
                                 + (middle + 600_000))
                         .strip())
                 > 0);
@@ -314,6 +362,8 @@ class ClusterSubmissionIT {
   }
 
   /** One job's life on the cluster: submit, stop with a savepoint, resume from it. */
+  static final int PARALLELISM = 2;
+
   final class Lifecycle {
     final String name;
     final List<String> args;
@@ -330,11 +380,11 @@ class ClusterSubmissionIT {
     }
 
     void start() {
-      jobId = submit(null);
+      jobId = submit(null, PARALLELISM);
     }
 
     /** Through the CLI, as a user would: {@code segmentflow submit <job> ... -- <job args>}. */
-    private String submit(String savepoint) {
+    private String submit(String savepoint, int parallelism) {
       List<String> cli =
           new ArrayList<>(
               List.of(
@@ -345,7 +395,7 @@ class ClusterSubmissionIT {
                   "--jar",
                   jar.toString(),
                   "--parallelism",
-                  "2"));
+                  Integer.toString(parallelism)));
       if (savepoint != null) {
         cli.addAll(List.of("--from-savepoint", savepoint));
       }
@@ -364,6 +414,11 @@ class ClusterSubmissionIT {
      * all chained, so they cannot show that it processed anything.
      */
     void stopAndResume(Runnable whileStopped) {
+      stopAndResume(whileStopped, PARALLELISM);
+    }
+
+    /** As {@link #stopAndResume(Runnable)}, resuming with another parallelism. */
+    void stopAndResume(Runnable whileStopped, int resumeParallelism) {
       java.util.regex.Matcher m =
           java.util.regex.Pattern.compile("(?m)^savepoint: (\\S+)$")
               .matcher(
@@ -379,7 +434,7 @@ class ClusterSubmissionIT {
       flink.awaitState(jobId, "FINISHED", Duration.ofMinutes(1));
       assertThat(Path.of(java.net.URI.create(savepoint))).isDirectory();
       whileStopped.run();
-      jobId = submit(savepoint);
+      jobId = submit(savepoint, resumeParallelism);
     }
 
     void cancel() {

@@ -13,6 +13,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.utils.ParameterTool;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -34,17 +35,21 @@ public final class EventIntakeJob {
     env.enableCheckpointing(params.getLong("checkpoint-interval-ms", 10_000));
     String dlqTopic = params.get("dlq-topic", Topics.EVENTS_DLQ);
     build(
-        env,
-        KafkaEndpoints.rawSource(
-            brokers, params.get("topic", Topics.VIEWER_EVENTS), group, bounded),
+        raw(
+            env,
+            KafkaEndpoints.rawSource(
+                brokers, params.get("topic", Topics.VIEWER_EVENTS), group, bounded),
+            "viewer.events"),
         IntakeTables.viewerEvents(jdbcUrl),
         KafkaEndpoints.jsonSink(brokers, dlqTopic, DeadLetter::sourceTopic, "event-intake-dlq"),
         IntakeTables.deadLetters(jdbcUrl));
     if (params.getBoolean("edge-requests", true)) {
       intake(
-          env,
-          KafkaEndpoints.rawSource(
-              brokers, params.get("edge-topic", Topics.EDGE_REQUESTS), group, bounded),
+          raw(
+              env,
+              KafkaEndpoints.rawSource(
+                  brokers, params.get("edge-topic", Topics.EDGE_REQUESTS), group, bounded),
+              "edge-requests"),
           EdgeRequest.class,
           "edge-requests",
           IntakeTables.edgeRequests(jdbcUrl),
@@ -55,15 +60,20 @@ public final class EventIntakeJob {
     env.execute("event-intake");
   }
 
-  /** The viewer-event flow, with sources and sinks injected so that tests can choose them. */
+  /** A topic's raw records; intake keeps no event-time state, so it needs no watermarks. */
+  public static DataStream<RawRecord> raw(
+      StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, String name) {
+    return env.fromSource(source, WatermarkStrategy.noWatermarks(), name);
+  }
+
+  /** The viewer-event flow, with input and sinks injected so that tests can choose them. */
   public static void build(
-      StreamExecutionEnvironment env,
-      Source<RawRecord, ?, ?> source,
+      DataStream<RawRecord> viewerEvents,
       Sink<ViewerEvent> events,
       Sink<DeadLetter> deadLetterTopic,
       Sink<DeadLetter> deadLetterTable) {
     SingleOutputStreamOperator<ViewerEvent> valid =
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "viewer.events")
+        viewerEvents
             .process(new ValidateEvents<>(ViewerEvent.class))
             .name("validate")
             .uid("validate");
@@ -75,15 +85,14 @@ public final class EventIntakeJob {
 
   /** One more validated topic into its table; {@code name} keeps its operators' uids apart. */
   public static <T extends Event> void intake(
-      StreamExecutionEnvironment env,
-      Source<RawRecord, ?, ?> source,
+      DataStream<RawRecord> records,
       Class<T> type,
       String name,
       Sink<T> rows,
       Sink<DeadLetter> deadLetterTopic,
       Sink<DeadLetter> deadLetterTable) {
     SingleOutputStreamOperator<T> valid =
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), name)
+        records
             .process(new ValidateEvents<>(type))
             .name("validate " + name)
             .uid("validate-" + name);

@@ -2,7 +2,7 @@ package dev.segmentflow.jobs;
 
 import dev.segmentflow.analytics.flink.RecommendationFunction;
 import dev.segmentflow.analytics.flink.WatchFunction;
-import dev.segmentflow.analytics.recs.Recommendation;
+import dev.segmentflow.analytics.recs.RecommendationList;
 import dev.segmentflow.analytics.recs.RecommenderConfig;
 import dev.segmentflow.analytics.recs.Title;
 import dev.segmentflow.analytics.recs.WatchedSession;
@@ -39,14 +39,14 @@ public final class RecommendationJob {
 
   /** Where the job's output goes; tests and the demo pass their own. */
   public record Sinks(
-      Sink<Recommendation> recommendationTable,
+      Sink<RecommendationList> recommendationTable,
       Sink<AssetCatalogueEntry> catalogueTable,
       Sink<DeadLetter> deadLetterTopic,
       Sink<DeadLetter> deadLetterTable) {
 
     public static Sinks production(String brokers, String jdbcUrl) {
       return new Sinks(
-          RecommendationTables.recommendations(jdbcUrl),
+          RecommendationTables.lists(jdbcUrl),
           RecommendationTables.catalogue(jdbcUrl),
           KafkaEndpoints.jsonSink(brokers, Topics.EVENTS_DLQ, DeadLetter::sourceTopic, "recs-dlq"),
           IntakeTables.deadLetters(jdbcUrl));
@@ -150,7 +150,7 @@ public final class RecommendationJob {
             .name("sessions watched")
             .uid("sessions-watched");
 
-    SingleOutputStreamOperator<Recommendation> lists =
+    SingleOutputStreamOperator<RecommendationList> lists =
         sessions
             .connect(
                 titles
@@ -171,7 +171,7 @@ public final class RecommendationJob {
                     settings.sourceTopic()))
             .name("recommendation model")
             .uid("recommendation-model");
-    lists.sinkTo(sinks.recommendationTable()).name("recommendations").uid("recs-table-sink");
+    lists.sinkTo(sinks.recommendationTable()).name("recommendation_lists").uid("recs-table-sink");
 
     DataStream<DeadLetter> deadLetters =
         events

@@ -127,9 +127,11 @@ class EventIntakeEndToEndTest {
     var env = flink.environment(2);
     env.enableCheckpointing(500);
     EventIntakeJob.build(
-        env,
-        KafkaEndpoints.rawSource(
-            kafka.bootstrapServers(), Topics.VIEWER_EVENTS, "intake-e2e", true),
+        EventIntakeJob.raw(
+            env,
+            KafkaEndpoints.rawSource(
+                kafka.bootstrapServers(), Topics.VIEWER_EVENTS, "intake-e2e", true),
+            "viewer.events"),
         IntakeTables.viewerEvents(jdbcUrl),
         KafkaEndpoints.jsonSink(
             kafka.bootstrapServers(), Topics.EVENTS_DLQ, DeadLetter::sourceTopic, "intake-e2e-dlq"),

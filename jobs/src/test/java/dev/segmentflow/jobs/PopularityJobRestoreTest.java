@@ -18,9 +18,7 @@ import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.Directive;
 import dev.segmentflow.schemas.events.EdgeRequest;
-import dev.segmentflow.schemas.events.Ids;
 import dev.segmentflow.schemas.events.ViewerEvent;
-import dev.segmentflow.schemas.events.ViewerEventType;
 import dev.segmentflow.schemas.flink.EventTimeOptions;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.flink.RawRecord;
@@ -91,26 +89,7 @@ class PopularityJobRestoreTest {
       }
       long t = base + r.timeMillis();
       if (started.add(r.sessionId())) {
-        plays.add(
-            new ViewerEvent(
-                ViewerEvent.VERSION,
-                Ids.of("play", r.sessionId()),
-                ViewerEventType.PLAY_REQUEST,
-                r.sessionId(),
-                "viewer-" + r.sessionId(),
-                r.assetId(),
-                r.region(),
-                "edge-" + r.region(),
-                "web",
-                t - 500,
-                null,
-                null,
-                null,
-                null,
-                null,
-                true,
-                null,
-                null));
+        plays.add(PopularityJobTest.play(r, t - 500));
       }
       requests.add(TraceEvents.edgeRequest(r, base));
     }
@@ -142,27 +121,7 @@ class PopularityJobRestoreTest {
   @Test
   void directivesAfterAKillAndRestoreEqualThoseOfAnUninterruptedRun(
       KafkaBroker kafka, ClickHouseServer clickHouse, FlinkMiniCluster flink) throws Exception {
-    PopularityLoop.Collected truth = new PopularityLoop.Collected();
-    PopularityLoop loop = new PopularityLoop(CONFIG, truth);
-    int pi = 0;
-    for (EdgeRequest r : requests) {
-      while (pi < plays.size() && plays.get(pi).eventTimeMillis() <= r.requestTimeMillis()) {
-        ViewerEvent e = plays.get(pi++);
-        loop.play(e.region(), e.assetId(), e.eventTimeMillis());
-      }
-      loop.segmentRequest(
-          r.region(),
-          r.assetId(),
-          r.rendition(),
-          r.segmentSequence(),
-          r.bytes(),
-          r.requestTimeMillis());
-    }
-    while (pi < plays.size()) {
-      ViewerEvent e = plays.get(pi++);
-      loop.play(e.region(), e.assetId(), e.eventTimeMillis());
-    }
-    loop.drain();
+    PopularityLoop.Collected truth = PopularityJobTest.loopTruth(CONFIG, requests, plays);
     List<Directive> expected = sorted(truth.directives);
     // The input must exercise every kind of directive, or the comparison proves little.
     assertThat(expected).extracting(Directive::kind).contains(Directive.Kind.values());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.segmentflow.analytics.flink.RecommendationFunction;
 import dev.segmentflow.analytics.recs.Recommendation;
 import dev.segmentflow.analytics.recs.Recommender;
+import dev.segmentflow.analytics.recs.RecommenderConfig;
 import dev.segmentflow.analytics.recs.Title;
 import dev.segmentflow.analytics.recs.WatchedSession;
 import dev.segmentflow.analytics.sink.RecommendationTables;
@@ -69,21 +70,11 @@ class RecommendationJobRestoreTest {
     List<WatchedSession> truthSessions = new ArrayList<>(world.sessions);
     int afterEnd = 0;
     for (WatchedSession s : world.sessions) {
-      events.add(WorldRecords.event(s, ViewerEventType.PLAY_REQUEST, s.startMillis(), 0.0, 0));
       // A heartbeat every 5 minutes of playback; the job closes a silent session after 10.
-      int seq = 1;
-      for (long t = s.startMillis() + HEARTBEAT; t < s.endMillis(); t += HEARTBEAT) {
-        double at = Math.min(s.furthestSeconds(), (t - s.startMillis()) / 1000.0);
-        events.add(WorldRecords.event(s, ViewerEventType.HEARTBEAT, t, at, seq++));
-      }
       boolean silent = r.nextInt(5) == 0; // closed by the inactivity timeout instead
-      events.add(
-          WorldRecords.event(
-              s,
-              silent ? ViewerEventType.HEARTBEAT : ViewerEventType.END,
-              s.endMillis(),
-              s.furthestSeconds(),
-              seq));
+      List<ViewerEvent> session = WorldRecords.events(s, HEARTBEAT, silent);
+      events.addAll(session);
+      int seq = session.size() - 1;
       if (!silent && r.nextInt(20) == 0) {
         // Reported after the end: dead-lettered, and it must not stretch the view.
         events.add(
@@ -145,36 +136,10 @@ class RecommendationJobRestoreTest {
         (short) 1);
     kafka.produce(out);
 
-    // The truth: the plain model fed the generated sessions tick by tick, rows replaced per rank.
     RecommendationJob.Settings d = RecommendationJob.Settings.defaults();
-    Recommender plain = new Recommender();
-    world.titles.forEach(plain::catalogue);
-    TreeMap<Long, List<WatchedSession>> ticks = new TreeMap<>();
-    for (WatchedSession s : truthSessions) {
-      ticks
-          .computeIfAbsent(
-              RecommendationFunction.tickFor(s.endMillis(), REFRESH.toMillis()),
-              k -> new ArrayList<>())
-          .add(s);
-    }
-    TreeMap<String, String> expected = new TreeMap<>();
-    int lists = 0;
-    for (var tick : ticks.entrySet()) {
-      TreeMap<String, String> refreshed = new TreeMap<>();
-      for (WatchedSession s : tick.getValue()) { // already in (end, session) order
-        if (plain.record(s, d.recommender()) == Recommender.Outcome.VIEW) {
-          refreshed.put(s.viewerId(), s.region());
-        }
-      }
-      for (var v : refreshed.entrySet()) {
-        lists++;
-        for (Recommendation rec :
-            plain.recommend(v.getKey(), v.getValue(), tick.getKey(), d.recommender())) {
-          expected.put(rec.viewerId() + "#" + rec.rank(), row(rec));
-        }
-      }
-    }
-    assertThat(lists).isGreaterThan(500);
+    Expected truth = plainLists(world, truthSessions);
+    TreeMap<String, String> expected = truth.rows();
+    assertThat(truth.lists()).isGreaterThan(500);
 
     String db = "recs_killed";
     clickHouse.query("CREATE DATABASE IF NOT EXISTS " + db);
@@ -209,7 +174,7 @@ class RecommendationJobRestoreTest {
         catalogue,
         new RecommendationJob.Settings(time, REFRESH, d.recommender(), EVENTS),
         new RecommendationJob.Sinks(
-            RecommendationTables.recommendations(jdbcUrl),
+            RecommendationTables.lists(jdbcUrl),
             RecommendationTables.catalogue(jdbcUrl),
             KafkaEndpoints.jsonSink(
                 kafka.bootstrapServers(), dlq, DeadLetter::sourceTopic, "recs-killed-dlq"),
@@ -223,9 +188,10 @@ class RecommendationJobRestoreTest {
     for (String line :
         clickHouse
             .query(
-                "SELECT viewer_id, rank, asset_id, score, reason, toUnixTimestamp(computed_at) FROM "
+                "SELECT viewer_id, rank, asset_id, s, reason, toUnixTimestamp(computed_at) FROM "
                     + db
-                    + ".recommendations FINAL")
+                    + ".recommendation_lists FINAL ARRAY JOIN asset_ids AS asset_id, scores AS s,"
+                    + " reasons AS reason, arrayEnumerate(asset_ids) AS rank")
             .strip()
             .split("\n")) {
       String[] f = line.split("\t");
@@ -266,6 +232,46 @@ class RecommendationJobRestoreTest {
     assertThat(afterEnd).isGreaterThan(0);
     assertThat(letters).isEqualTo(malformedSent + 1 + afterEnd + unknown);
     assertThat(kafka.readCommitted(dlq)).hasSize((int) letters);
+  }
+
+  /** The plain model's rows (viewer#rank to row) and how many lists it computed. */
+  record Expected(TreeMap<String, String> rows, int lists) {}
+
+  /**
+   * The truth: the plain model fed the generated sessions tick by tick; a viewer's rows are those
+   * of their latest list (lists are replaced whole).
+   */
+  static Expected plainLists(TasteClusters world, List<WatchedSession> sessions) {
+    RecommenderConfig config = RecommendationJob.Settings.defaults().recommender();
+    Recommender plain = new Recommender();
+    world.titles.forEach(plain::catalogue);
+    TreeMap<Long, List<WatchedSession>> ticks = new TreeMap<>();
+    for (WatchedSession s : sessions) {
+      ticks
+          .computeIfAbsent(
+              RecommendationFunction.tickFor(s.endMillis(), REFRESH.toMillis()),
+              k -> new ArrayList<>())
+          .add(s);
+    }
+    TreeMap<String, String> expected = new TreeMap<>();
+    int lists = 0;
+    for (var tick : ticks.entrySet()) {
+      TreeMap<String, String> refreshed = new TreeMap<>();
+      for (WatchedSession s : tick.getValue()) { // already in (end, session) order
+        if (plain.record(s, config) == Recommender.Outcome.VIEW) {
+          refreshed.put(s.viewerId(), s.region());
+        }
+      }
+      for (var v : refreshed.entrySet()) {
+        lists++;
+        expected.keySet().removeIf(k -> k.startsWith(v.getKey() + "#"));
+        for (Recommendation rec :
+            plain.recommend(v.getKey(), v.getValue(), tick.getKey(), config)) {
+          expected.put(rec.viewerId() + "#" + rec.rank(), row(rec));
+        }
+      }
+    }
+    return new Expected(expected, lists);
   }
 
   static String row(Recommendation r) {

@@ -1,6 +1,6 @@
 package dev.segmentflow.analytics.flink;
 
-import dev.segmentflow.analytics.recs.Recommendation;
+import dev.segmentflow.analytics.recs.RecommendationList;
 import dev.segmentflow.analytics.recs.Recommender;
 import dev.segmentflow.analytics.recs.RecommenderConfig;
 import dev.segmentflow.analytics.recs.Title;
@@ -30,7 +30,7 @@ import org.apache.flink.util.OutputTag;
  * output does not depend on arrival order. Catalogue entries apply as they arrive.
  */
 public final class RecommendationFunction
-    extends KeyedCoProcessFunction<String, WatchedSession, Title, Recommendation> {
+    extends KeyedCoProcessFunction<String, WatchedSession, Title, RecommendationList> {
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("recs-model-dead-letters") {};
 
@@ -79,14 +79,14 @@ public final class RecommendationFunction
   }
 
   @Override
-  public void processElement1(WatchedSession s, Context ctx, Collector<Recommendation> out)
+  public void processElement1(WatchedSession s, Context ctx, Collector<RecommendationList> out)
       throws Exception {
     pending.add(s);
     ctx.timerService().registerEventTimeTimer(tickFor(s.endMillis(), refreshMillis) + settleMillis);
   }
 
   @Override
-  public void processElement2(Title t, Context ctx, Collector<Recommendation> out)
+  public void processElement2(Title t, Context ctx, Collector<RecommendationList> out)
       throws Exception {
     Recommender m = current();
     m.catalogue(t);
@@ -94,7 +94,7 @@ public final class RecommendationFunction
   }
 
   @Override
-  public void onTimer(long timer, OnTimerContext ctx, Collector<Recommendation> out)
+  public void onTimer(long timer, OnTimerContext ctx, Collector<RecommendationList> out)
       throws Exception {
     long t = timer - settleMillis; // the tick whose sessions have all arrived by now
     List<WatchedSession> due = new ArrayList<>();
@@ -134,7 +134,9 @@ public final class RecommendationFunction
     }
     for (var v : refreshed.entrySet()) {
       lists.inc();
-      m.recommend(v.getKey(), v.getValue(), t, config).forEach(out::collect);
+      out.collect(
+          RecommendationList.of(
+              v.getKey(), v.getValue(), t, m.recommend(v.getKey(), v.getValue(), t, config)));
     }
     model.update(m);
   }

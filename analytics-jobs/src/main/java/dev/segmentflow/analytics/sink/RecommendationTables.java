@@ -1,27 +1,29 @@
 package dev.segmentflow.analytics.sink;
 
-import dev.segmentflow.analytics.recs.Recommendation;
+import dev.segmentflow.analytics.recs.RecommendationList;
 import dev.segmentflow.schemas.clickhouse.ClickHouseSinks;
 import dev.segmentflow.schemas.events.AssetCatalogueEntry;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.Arrays;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
- * The recommendation job's tables. A viewer's newest list wins rank by rank (version = when it was
- * computed); a list shorter than the one before leaves the old tail, so readers take the rows of
- * each viewer's latest {@code computed_at}.
+ * The recommendation job's tables. A viewer's list is one row of {@code recommendation_lists}
+ * (arrays by rank), so the newest list replaces the previous one whole (version = when it was
+ * computed; of two lists for the same time, the one written last).
  */
 public final class RecommendationTables {
   private RecommendationTables() {}
 
-  public static JdbcSink<Recommendation> recommendations(String jdbcUrl) {
+  public static JdbcSink<RecommendationList> lists(String jdbcUrl) {
     return ClickHouseSinks.sink(
         jdbcUrl,
-        "INSERT INTO recommendations (viewer_id, rank, asset_id, score, reason, computed_at,"
-            + " version) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        RecommendationTables::bindRecommendation);
+        "INSERT INTO recommendation_lists (viewer_id, region, computed_at, asset_ids, scores,"
+            + " reasons, version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        RecommendationTables::bindList);
   }
 
   public static JdbcSink<AssetCatalogueEntry> catalogue(String jdbcUrl) {
@@ -32,15 +34,17 @@ public final class RecommendationTables {
         RecommendationTables::bindTitle);
   }
 
-  static void bindRecommendation(PreparedStatement ps, Recommendation r) throws SQLException {
+  public static void bindList(PreparedStatement ps, RecommendationList l) throws SQLException {
+    Connection c = ps.getConnection();
+    Double[] scores = Arrays.stream(l.scores()).boxed().toArray(Double[]::new);
     int i = 1;
-    ps.setString(i++, r.viewerId());
-    ps.setInt(i++, r.rank());
-    ps.setString(i++, r.assetId());
-    ps.setDouble(i++, r.score());
-    ps.setString(i++, r.reason());
-    ps.setTimestamp(i++, new Timestamp(r.computedAtMillis()));
-    ps.setLong(i, r.computedAtMillis());
+    ps.setString(i++, l.viewerId());
+    ps.setString(i++, l.region());
+    ps.setTimestamp(i++, new Timestamp(l.computedAtMillis()));
+    ps.setArray(i++, c.createArrayOf("String", l.assetIds()));
+    ps.setArray(i++, c.createArrayOf("Float64", scores));
+    ps.setArray(i++, c.createArrayOf("String", l.reasons()));
+    ps.setLong(i, l.computedAtMillis());
   }
 
   static void bindTitle(PreparedStatement ps, AssetCatalogueEntry e) throws SQLException {

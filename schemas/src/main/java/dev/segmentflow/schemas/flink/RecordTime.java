@@ -3,6 +3,7 @@ package dev.segmentflow.schemas.flink;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.segmentflow.schemas.validation.EventValidator;
 import java.io.IOException;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -22,7 +23,11 @@ public enum RecordTime implements SerializableTimestampAssigner<RawRecord> {
   VIEWER_EVENT("eventTimeMillis"),
   EDGE_REQUEST("requestTimeMillis");
 
+  /** The timestamp of a record without a usable time: below every watermark, so it moves none. */
+  public static final long NO_TIME = Long.MIN_VALUE;
+
   private static final JsonFactory JSON = new JsonFactory();
+  private static final long MAX_SKEW_MILLIS = EventValidator.DEFAULT_MAX_SKEW.toMillis();
   private final String field;
 
   RecordTime(String field) {
@@ -36,30 +41,30 @@ public enum RecordTime implements SerializableTimestampAssigner<RawRecord> {
   @Override
   public long extractTimestamp(RawRecord r, long kafkaTimestamp) {
     long t = read(r.value(), field);
-    return t == Long.MIN_VALUE ? kafkaTimestamp : t;
+    return t > System.currentTimeMillis() + MAX_SKEW_MILLIS ? NO_TIME : t;
   }
 
-  /** The top-level integer field {@code name} of a JSON object, or Long.MIN_VALUE. */
+  /** The top-level integer field {@code name} of a JSON object, or {@link #NO_TIME}. */
   static long read(byte[] json, String name) {
     if (json == null) {
-      return Long.MIN_VALUE;
+      return NO_TIME;
     }
     try (JsonParser p = JSON.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        return Long.MIN_VALUE;
+        return NO_TIME;
       }
       JsonToken t;
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
         boolean wanted = name.equals(p.currentName());
         JsonToken value = p.nextToken();
         if (wanted) {
-          return value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : Long.MIN_VALUE;
+          return value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : NO_TIME;
         }
         p.skipChildren();
       }
-      return Long.MIN_VALUE;
+      return NO_TIME;
     } catch (IOException | RuntimeException e) {
-      return Long.MIN_VALUE;
+      return NO_TIME;
     }
   }
 

@@ -28,7 +28,7 @@ class ClickHouseMigratorTest {
           "qoe_sessions",
           "qoe_minute",
           "qoe_alerts",
-          "recommendations",
+          "recommendation_lists",
           "asset_catalogue");
 
   @Test
@@ -56,21 +56,24 @@ class ClickHouseMigratorTest {
       ClickHouseMigrator.Report first = migrator.migrate(c);
       assertThat(first.server().major()).isEqualTo(18);
       assertThat(first.applied())
-          .hasSize(11)
+          .hasSize(12)
           .allMatch(l -> !l.contains("low_cardinality") && !l.contains("ttl"));
       assertThat(first.skipped()).hasSize(2);
       assertThat(first.upToDate()).isEmpty();
 
       ClickHouseMigrator.Report second = migrator.migrate(c);
       assertThat(second.applied()).isEmpty();
-      assertThat(second.upToDate()).hasSize(11);
+      assertThat(second.upToDate()).hasSize(12);
       assertThat(second.skipped()).hasSize(2);
     }
     String tables =
         clickHouse.query("SELECT name FROM system.tables WHERE database = 'migrate_test'");
-    assertThat(tables.lines()).containsAll(TABLES).contains(ClickHouseMigrator.HISTORY_TABLE);
+    assertThat(tables.lines())
+        .containsAll(TABLES)
+        .contains(ClickHouseMigrator.HISTORY_TABLE)
+        .doesNotContain("recommendations"); // replaced by recommendation_lists in V0012
     assertThat(clickHouse.query("SELECT count() FROM migrate_test.schema_migrations").trim())
-        .isEqualTo("11");
+        .isEqualTo("12");
   }
 
   @Test

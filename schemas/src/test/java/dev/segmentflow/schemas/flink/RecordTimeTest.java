@@ -28,14 +28,25 @@ class RecordTimeTest {
   }
 
   @Test
-  void unreadableTimesFallBackToTheKafkaTimestamp() {
+  void aTimeFurtherAheadThanValidationAllowsMovesNoWatermark() {
+    long soon = System.currentTimeMillis() + 60_000;
+    assertThat(time(RecordTime.VIEWER_EVENT, "{\"eventTimeMillis\":" + soon + "}")).isEqualTo(soon);
+    long broken = System.currentTimeMillis() + 86_400_000L;
+    assertThat(time(RecordTime.VIEWER_EVENT, "{\"eventTimeMillis\":" + broken + "}"))
+        .isEqualTo(RecordTime.NO_TIME);
+  }
+
+  @Test
+  void unreadableTimesMoveNoWatermarkAndNeverTakeTheKafkaTimestamp() {
     assertThat(time(RecordTime.VIEWER_EVENT, "{\"eventTimeMillis\":\"soon\"}"))
-        .isEqualTo(KAFKA_TIME);
-    assertThat(time(RecordTime.VIEWER_EVENT, "{\"eventTimeMillis\":1.5}")).isEqualTo(KAFKA_TIME);
-    assertThat(time(RecordTime.VIEWER_EVENT, "{\"other\":1}")).isEqualTo(KAFKA_TIME);
-    assertThat(time(RecordTime.VIEWER_EVENT, "not json")).isEqualTo(KAFKA_TIME);
-    assertThat(time(RecordTime.VIEWER_EVENT, "[1,2]")).isEqualTo(KAFKA_TIME);
-    assertThat(time(RecordTime.VIEWER_EVENT, "{\"eventTimeMillis\":")).isEqualTo(KAFKA_TIME);
-    assertThat(time(RecordTime.VIEWER_EVENT, null)).isEqualTo(KAFKA_TIME);
+        .isEqualTo(RecordTime.NO_TIME);
+    assertThat(time(RecordTime.VIEWER_EVENT, "{\"eventTimeMillis\":1.5}"))
+        .isEqualTo(RecordTime.NO_TIME);
+    assertThat(time(RecordTime.VIEWER_EVENT, "{\"other\":1}")).isEqualTo(RecordTime.NO_TIME);
+    assertThat(time(RecordTime.VIEWER_EVENT, "not json")).isEqualTo(RecordTime.NO_TIME);
+    assertThat(time(RecordTime.VIEWER_EVENT, "[1,2]")).isEqualTo(RecordTime.NO_TIME);
+    assertThat(time(RecordTime.VIEWER_EVENT, "{\"eventTimeMillis\":"))
+        .isEqualTo(RecordTime.NO_TIME);
+    assertThat(time(RecordTime.VIEWER_EVENT, null)).isEqualTo(RecordTime.NO_TIME);
   }
 }

@@ -1,0 +1,133 @@
+package dev.segmentflow.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.segmentflow.cache.policy.TraceRequest;
+import dev.segmentflow.cache.popularity.PopularityConfig;
+import dev.segmentflow.cache.popularity.PopularityLoop;
+import dev.segmentflow.cache.popularity.PopularityRow;
+import dev.segmentflow.cache.workload.TraceEvents;
+import dev.segmentflow.cache.workload.VideoWorkload;
+import dev.segmentflow.schemas.events.DeadLetter;
+import dev.segmentflow.schemas.events.Directive;
+import dev.segmentflow.schemas.events.EdgeRequest;
+import dev.segmentflow.schemas.events.Ids;
+import dev.segmentflow.schemas.events.ViewerEvent;
+import dev.segmentflow.schemas.events.ViewerEventType;
+import dev.segmentflow.schemas.flink.RecordTime;
+import dev.segmentflow.testkit.CollectingSink;
+import dev.segmentflow.testkit.FlinkMiniCluster;
+import dev.segmentflow.testkit.RealServices;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The popularity job's logic on in-memory input and sinks: the directives it issues are exactly
+ * those of the plain-Java {@link PopularityLoop} fed the same requests and plays.
+ */
+@ExtendWith(RealServices.class)
+class PopularityJobTest {
+
+  @Test
+  void issuesExactlyTheDirectivesOfThePlainLoop(FlinkMiniCluster flink) throws Exception {
+    var config = PopularityJobRestoreTest.CONFIG;
+    VideoWorkload workload = new VideoWorkload(VideoWorkload.Spec.standard(5).sized(20, 600));
+    long base = System.currentTimeMillis() - 48 * PopularityJobRestoreTest.HOURS;
+    base -= base % config.tickMillis();
+    List<EdgeRequest> requests = new ArrayList<>();
+    List<ViewerEvent> plays = new ArrayList<>();
+    Set<String> started = new HashSet<>();
+    for (TraceRequest r : workload.generate()) {
+      if (r.timeMillis() >= PopularityJobRestoreTest.HOURS) {
+        break;
+      }
+      if (started.add(r.sessionId())) {
+        plays.add(play(r, base + r.timeMillis() - 500));
+      }
+      requests.add(TraceEvents.edgeRequest(r, base));
+    }
+
+    PopularityLoop.Collected truth = loopTruth(config, requests, plays);
+    assertThat(truth.directives).extracting(Directive::kind).contains(Directive.Kind.values());
+
+    InMemoryInput edge = new InMemoryInput("edge.requests");
+    requests.forEach(edge::add);
+    edge.addRaw("{\"schemaVersion\":1,");
+    InMemoryInput viewer = new InMemoryInput("viewer.events");
+    plays.forEach(viewer::add);
+
+    StreamExecutionEnvironment env = flink.environment(2);
+    env.configure(PopularityJob.rocksDb());
+    CollectingSink<Directive> directives = new CollectingSink<>();
+    CollectingSink<PopularityRow> rows = new CollectingSink<>();
+    CollectingSink<DeadLetter> letters = new CollectingSink<>();
+    PopularityJob.build(
+        env,
+        edge.timed(env, RecordTime.EDGE_REQUEST, PopularityJobRestoreTest.TIME),
+        viewer.timed(env, RecordTime.VIEWER_EVENT, PopularityJobRestoreTest.TIME),
+        config,
+        new PopularityJob.Sinks(
+            directives, new CollectingSink<>(), rows, letters, new CollectingSink<>()));
+    env.execute("popularity-fast");
+
+    assertThat(PopularityJobRestoreTest.sorted(directives.values()))
+        .isEqualTo(PopularityJobRestoreTest.sorted(truth.directives));
+    assertThat(rows.values()).hasSameSizeAs(truth.rows);
+    assertThat(letters.values()).hasSize(1);
+  }
+
+  /** What the plain loop issues for the requests and plays, merged in event-time order. */
+  static PopularityLoop.Collected loopTruth(
+      PopularityConfig config, List<EdgeRequest> requests, List<ViewerEvent> plays) {
+    PopularityLoop.Collected truth = new PopularityLoop.Collected();
+    PopularityLoop loop = new PopularityLoop(config, truth);
+    int pi = 0;
+    for (EdgeRequest r : requests) {
+      while (pi < plays.size() && plays.get(pi).eventTimeMillis() <= r.requestTimeMillis()) {
+        ViewerEvent e = plays.get(pi++);
+        loop.play(e.region(), e.assetId(), e.eventTimeMillis());
+      }
+      loop.segmentRequest(
+          r.region(),
+          r.assetId(),
+          r.rendition(),
+          r.segmentSequence(),
+          r.bytes(),
+          r.requestTimeMillis());
+    }
+    while (pi < plays.size()) {
+      ViewerEvent e = plays.get(pi++);
+      loop.play(e.region(), e.assetId(), e.eventTimeMillis());
+    }
+    loop.drain();
+    return truth;
+  }
+
+  /** The play request that opens a trace session, half a second before its first segment. */
+  static ViewerEvent play(TraceRequest r, long t) {
+    return new ViewerEvent(
+        ViewerEvent.VERSION,
+        Ids.of("play", r.sessionId()),
+        ViewerEventType.PLAY_REQUEST,
+        r.sessionId(),
+        "viewer-" + r.sessionId(),
+        r.assetId(),
+        r.region(),
+        "edge-" + r.region(),
+        "web",
+        t,
+        null,
+        null,
+        null,
+        null,
+        null,
+        true,
+        null,
+        null);
+  }
+}

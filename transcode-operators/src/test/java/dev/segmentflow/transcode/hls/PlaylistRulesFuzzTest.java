@@ -1,0 +1,31 @@
+package dev.segmentflow.transcode.hls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+/**
+ * The RFC 8216 rule checks, fuzzed: any text gets a list of findings, never an exception, and a
+ * text that is not a playlist at all is never found clean.
+ */
+class PlaylistRulesFuzzTest {
+
+  @FuzzTest(maxDuration = "10m")
+  void media(FuzzedDataProvider data) {
+    String text = data.consumeRemainingAsString();
+    var findings = PlaylistRules.media(text);
+    if (!text.startsWith("#EXTM3U")) {
+      assertThat(findings).isNotEmpty();
+    }
+  }
+
+  @FuzzTest(maxDuration = "10m")
+  void master(FuzzedDataProvider data) {
+    String text = data.consumeRemainingAsString();
+    var findings = PlaylistRules.master(text);
+    if (!text.startsWith("#EXTM3U")) {
+      assertThat(findings).isNotEmpty();
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.segmentflow.viewersim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.net.URI;
+
+/**
+ * The players' playlist parsers, fuzzed: a playlist is read or refused with an
+ * IllegalArgumentException, and what is read can be played (finite, non-negative durations).
+ */
+class HlsPlaylistsFuzzTest {
+  private static final URI BASE = URI.create("http://edge.test/hls/a1/");
+
+  @FuzzTest(maxDuration = "10m")
+  void master(FuzzedDataProvider data) {
+    try {
+      for (HlsPlaylists.Variant v : HlsPlaylists.master(BASE, data.consumeRemainingAsString())) {
+        assertThat(v.bandwidthBps()).isNotNegative();
+        assertThat(v.uri()).isNotNull();
+      }
+    } catch (IllegalArgumentException refused) {
+      assertThat(refused.getMessage()).isNotBlank();
+    }
+  }
+
+  @FuzzTest(maxDuration = "10m")
+  void media(FuzzedDataProvider data) {
+    try {
+      HlsPlaylists.Media m = HlsPlaylists.media(BASE, data.consumeRemainingAsString());
+      for (HlsPlaylists.Segment s : m.segments()) {
+        assertThat(s.durationSeconds()).isFinite().isNotNegative();
+        assertThat(s.uri()).isNotNull();
+      }
+    } catch (IllegalArgumentException refused) {
+      assertThat(refused.getMessage()).isNotBlank();
+    }
+  }
+}
