@@ -14,10 +14,11 @@ import java.util.Optional;
  */
 class EdgeParsersFuzzTest {
   private static final UrlSigner SIGNER =
-      new UrlSigner("a fuzzing-only signing secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+      new UrlSigner(
+          "a fuzzing-only signing secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
 
   /** An accepted path names an object inside the store: no traversal, no odd characters. */
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void hlsPaths(FuzzedDataProvider data) {
     String path = data.consumeRemainingAsString();
     HlsObject.Parsed p = HlsObject.parse(path);
@@ -35,7 +36,7 @@ class EdgeParsersFuzzTest {
   }
 
   /** A partial range lies inside the body, whatever the header says. */
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void ranges(FuzzedDataProvider data) {
     long total = data.consumeLong(0, 1L << 40);
     String header = data.consumeRemainingAsString();
@@ -48,7 +49,7 @@ class EdgeParsersFuzzTest {
   }
 
   /** A token the fuzzer made up is never accepted. */
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void tokens(FuzzedDataProvider data) {
     String prefix = data.consumeString(64);
     String ip = data.consumeString(40);
@@ -58,7 +59,7 @@ class EdgeParsersFuzzTest {
   }
 
   /** CMCD is parsed or refused as Malformed, nothing else. */
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void cmcd(FuzzedDataProvider data) {
     String query = data.consumeBoolean() ? data.consumeString(512) : null;
     String header = data.consumeRemainingAsString();
@@ -72,7 +73,7 @@ class EdgeParsersFuzzTest {
   }
 
   /** Rewriting a playlist keeps its lines: one out for every one in, tags still tags. */
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void playlistRewrite(FuzzedDataProvider data) {
     String token = data.consumeString(64).replaceAll("[^A-Za-z0-9._~-]", "");
     String text = data.consumeRemainingAsString();

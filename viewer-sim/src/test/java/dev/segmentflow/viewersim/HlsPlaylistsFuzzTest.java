@@ -13,7 +13,7 @@ import java.net.URI;
 class HlsPlaylistsFuzzTest {
   private static final URI BASE = URI.create("http://edge.test/hls/a1/");
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void master(FuzzedDataProvider data) {
     try {
       for (HlsPlaylists.Variant v : HlsPlaylists.master(BASE, data.consumeRemainingAsString())) {
@@ -25,7 +25,7 @@ class HlsPlaylistsFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void media(FuzzedDataProvider data) {
     try {
       HlsPlaylists.Media m = HlsPlaylists.media(BASE, data.consumeRemainingAsString());

@@ -25,7 +25,7 @@ class TraceFormatsFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void ownCsv(FuzzedDataProvider data) {
     String body = data.consumeRemainingAsString();
     try {
@@ -37,7 +37,7 @@ class TraceFormatsFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void libCacheSimCsv(FuzzedDataProvider data) {
     int time = data.consumeInt(1, 4);
     int key = data.consumeInt(1, 4);
@@ -53,7 +53,7 @@ class TraceFormatsFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void oracleGeneral(FuzzedDataProvider data) {
     try {
       replayable(

@@ -19,12 +19,12 @@ class EventValidatorFuzzTest {
   private static final EventValidator<ViewerEvent> VIEWER = EventValidator.of(ViewerEvent.class);
   private static final EventValidator<EdgeRequest> EDGE = EventValidator.of(EdgeRequest.class);
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void viewerEvents(FuzzedDataProvider data) {
     check(VIEWER, data.consumeRemainingAsBytes());
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void edgeRequests(FuzzedDataProvider data) {
     check(EDGE, data.consumeRemainingAsBytes());
   }

@@ -11,7 +11,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class PlaylistRulesFuzzTest {
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void media(FuzzedDataProvider data) {
     String text = data.consumeRemainingAsString();
     var findings = PlaylistRules.media(text);
@@ -20,7 +20,7 @@ class PlaylistRulesFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void master(FuzzedDataProvider data) {
     String text = data.consumeRemainingAsString();
     var findings = PlaylistRules.master(text);

@@ -1,0 +1,229 @@
+package dev.segmentflow.cache.policy;
+
+import dev.segmentflow.cache.popularity.DecayedRate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How soon a segment will be asked for again, from how video is watched: a session that fetched
+ * segment k of a title will, unless it abandons or switches rendition, ask for k+1 one segment
+ * duration later; and new sessions of a title arrive at the title's rate and get as far into it as
+ * the reach curve says.
+ *
+ * <p>{@link #rate} is the expected requests per hour for one object: the sum over the sessions in
+ * progress positioned before it on the same title of (probability to reach it in that rendition) /
+ * (time until they get there), plus the title's session arrival rate times the expected requests
+ * per session start for a segment that far into a title, times the rendition's share. Evicting the
+ * object with the lowest rate is the online analogue of Belady's furthest next use; for byte hit
+ * ratio the object's size cancels out (keeping it costs its size, a hit saves its size).
+ *
+ * <p>Everything is learnt from the requests: the reach curve (over the fraction of a title watched,
+ * so titles of any length share it), rendition shares, how often a session switches rendition
+ * between two segments, each session's pace. Sessions silent for longer than the idle time are
+ * forgotten; one costs a few dozen bytes while active.
+ */
+public final class NextUseModel {
+  /** Fraction-of-title bins of the reach curve. */
+  static final int BINS = 20;
+
+  /** How far ahead of a session a segment still counts as protected by it. */
+  static final int MAX_AHEAD = 600;
+
+  private final long halfLifeMillis;
+  private final long idleMillis;
+  private final long defaultPaceMillis;
+  private final TitleLengths lengths;
+  private final Map<String, Title> titles = new HashMap<>();
+  private final Map<String, Session> sessions = new HashMap<>();
+  private final DecayedRate[] reach = new DecayedRate[BINS];
+  private final DecayedRate starts = new DecayedRate();
+  private final Map<String, DecayedRate> renditions = new HashMap<>();
+  private final DecayedRate allRenditions = new DecayedRate();
+  private final DecayedRate steps = new DecayedRate();
+  private final DecayedRate switches = new DecayedRate();
+  private long lastExpiry = Long.MIN_VALUE;
+
+  /** The number of segments of a title, or -1 when unknown. */
+  @FunctionalInterface
+  public interface TitleLengths {
+    int segments(String assetId, String rendition);
+  }
+
+  /**
+   * @param halfLifeMillis how fast arrival rates, the reach curve and shares forget
+   * @param idleMillis a session silent this long has ended (abandoned, or paused past caring)
+   * @param defaultPaceMillis time between two segments of a session, until it has shown its own
+   */
+  public NextUseModel(
+      long halfLifeMillis, long idleMillis, long defaultPaceMillis, TitleLengths lengths) {
+    this.halfLifeMillis = halfLifeMillis;
+    this.idleMillis = idleMillis;
+    this.defaultPaceMillis = defaultPaceMillis;
+    this.lengths = lengths;
+    for (int i = 0; i < BINS; i++) {
+      reach[i] = new DecayedRate();
+    }
+  }
+
+  private static final class Title {
+    final String assetId;
+    final DecayedRate starts = new DecayedRate();
+    final List<Session> active = new ArrayList<>(2);
+    int length = -1;
+
+    Title(String assetId) {
+      this.assetId = assetId;
+    }
+  }
+
+  /** About 40 bytes of fields, plus the map entry that finds it by id. */
+  private static final class Session {
+    final Title title;
+    String rendition;
+    int position;
+    long lastMillis;
+    float paceMillis;
+
+    Session(Title title) {
+      this.title = title;
+    }
+  }
+
+  /** Learns from one request: a video request needs its session, title, rendition and segment. */
+  public void observe(
+      String sessionId, String assetId, String rendition, int segment, long timeMillis) {
+    expireEvery(timeMillis);
+    Title t = titles.computeIfAbsent(assetId, Title::new);
+    if (t.length < 0) {
+      t.length = lengths.segments(assetId, rendition);
+    }
+    renditions
+        .computeIfAbsent(rendition, r -> new DecayedRate())
+        .add(timeMillis, 1, halfLifeMillis);
+    allRenditions.add(timeMillis, 1, halfLifeMillis);
+    int length = Math.max(t.length, segment + 1);
+    // Weighted so that the curve reads as requests per segment per session start.
+    reach[bin(segment, length)].add(timeMillis, BINS / (double) length, halfLifeMillis);
+    if (sessionId == null) {
+      return;
+    }
+    Session s = sessions.get(sessionId);
+    if (s == null || s.title != t) {
+      if (s != null) {
+        s.title.active.remove(s);
+      }
+      s = new Session(t);
+      s.paceMillis = defaultPaceMillis;
+      s.position = segment;
+      sessions.put(sessionId, s);
+      t.active.add(s);
+      t.starts.add(timeMillis, 1, halfLifeMillis);
+      starts.add(timeMillis, 1, halfLifeMillis);
+    } else {
+      int advanced = segment - s.position;
+      if (advanced == 1) {
+        steps.add(timeMillis, 1, halfLifeMillis);
+        if (!rendition.equals(s.rendition)) {
+          switches.add(timeMillis, 1, halfLifeMillis);
+        }
+        long gap = timeMillis - s.lastMillis;
+        if (gap > 0 && gap < idleMillis) {
+          s.paceMillis = 0.7f * s.paceMillis + 0.3f * gap;
+        }
+      }
+      s.position = Math.max(s.position, segment);
+    }
+    s.rendition = rendition;
+    s.lastMillis = timeMillis;
+  }
+
+  /** Expected requests per hour for segment {@code segment} of the title in {@code rendition}. */
+  public double rate(String assetId, String rendition, int segment, long nowMillis) {
+    Title t = titles.get(assetId);
+    if (t == null) {
+      return 0;
+    }
+    int length = Math.max(t.length, segment + 1);
+    double share = share(rendition, nowMillis);
+    double stay = 1 - switchProbability(nowMillis);
+    double perStart = perStartPerSegment(bin(segment, length), nowMillis);
+    double fresh =
+        DecayedRate.perHour(t.starts.valueAt(nowMillis, halfLifeMillis), halfLifeMillis)
+            * perStart
+            * share;
+    double ahead = 0;
+    for (Session s : t.active) {
+      int gap = segment - s.position;
+      if (gap <= 0 || gap > MAX_AHEAD || nowMillis - s.lastMillis >= idleMillis) {
+        continue;
+      }
+      double here = perStartPerSegment(bin(s.position, length), nowMillis);
+      double reachIt = here <= 0 ? 0 : Math.min(1, perStart / here);
+      double kept = Math.pow(stay, gap);
+      double inRendition =
+          rendition.equals(s.rendition) ? kept + (1 - kept) * share : (1 - kept) * share;
+      double hours = Math.max(gap * (double) s.paceMillis, 1) / 3_600_000.0;
+      ahead += reachIt * inRendition / hours;
+    }
+    return fresh + ahead;
+  }
+
+  /** Sessions in progress (not yet forgotten). */
+  public int activeSessions() {
+    return sessions.size();
+  }
+
+  /** Titles with state. */
+  public int titles() {
+    return titles.size();
+  }
+
+  /** Forgets sessions silent longer than the idle time, and titles left with nothing. */
+  public void expire(long nowMillis) {
+    Iterator<Map.Entry<String, Session>> it = sessions.entrySet().iterator();
+    while (it.hasNext()) {
+      Session s = it.next().getValue();
+      if (nowMillis - s.lastMillis >= idleMillis) {
+        s.title.active.remove(s);
+        it.remove();
+      }
+    }
+    // A title's arrival rate decays toward nothing; below one start per ten half-lives it is gone.
+    titles
+        .values()
+        .removeIf(t -> t.active.isEmpty() && t.starts.valueAt(nowMillis, halfLifeMillis) < 1e-3);
+    lastExpiry = nowMillis;
+  }
+
+  private void expireEvery(long nowMillis) {
+    if (lastExpiry == Long.MIN_VALUE) {
+      lastExpiry = nowMillis;
+    } else if (nowMillis - lastExpiry >= idleMillis) {
+      expire(nowMillis);
+    }
+  }
+
+  private double share(String rendition, long nowMillis) {
+    double all = allRenditions.valueAt(nowMillis, halfLifeMillis);
+    DecayedRate r = renditions.get(rendition);
+    return all <= 0 || r == null ? 0 : r.valueAt(nowMillis, halfLifeMillis) / all;
+  }
+
+  private double switchProbability(long nowMillis) {
+    double n = steps.valueAt(nowMillis, halfLifeMillis);
+    return n <= 0 ? 0 : Math.min(1, switches.valueAt(nowMillis, halfLifeMillis) / n);
+  }
+
+  /** Expected requests for one segment in that bin per session started on its title. */
+  private double perStartPerSegment(int bin, long nowMillis) {
+    double s = starts.valueAt(nowMillis, halfLifeMillis);
+    return s <= 0 ? 0 : reach[bin].valueAt(nowMillis, halfLifeMillis) / s;
+  }
+
+  private static int bin(int segment, int length) {
+    return Math.min(BINS - 1, (int) ((long) segment * BINS / Math.max(1, length)));
+  }
+}
