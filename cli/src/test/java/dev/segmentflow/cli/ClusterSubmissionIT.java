@@ -373,9 +373,7 @@ class ClusterSubmissionIT {
     Lifecycle(String name, List<String> args) {
       this.name = name;
       this.args = args;
-      this.jar =
-          Path.of(System.getProperty("segmentflow.build.dir", "target"))
-              .resolve("segmentflow-" + name + "-job-0.1.0-SNAPSHOT.jar");
+      this.jar = SubmitCommand.jarOf(name);
       assertThat(jar).as("the shaded jar 'package' builds").isRegularFile();
     }
 

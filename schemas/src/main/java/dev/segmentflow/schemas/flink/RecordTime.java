@@ -68,11 +68,16 @@ public enum RecordTime implements SerializableTimestampAssigner<RawRecord> {
     }
   }
 
-  /** Bounded out-of-orderness per partition, with idle partitions left out of the minimum. */
+  /**
+   * Bounded out-of-orderness per partition; a partition silent for the idleness timeout follows the
+   * wall clock instead of holding the others back (see {@link SplitWatermarks}).
+   */
   public WatermarkStrategy<RawRecord> watermarks(EventTimeOptions time) {
-    return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(time.outOfOrderness())
-        .withTimestampAssigner(this)
-        .withIdleness(time.idleness());
+    long outOfOrderness = time.outOfOrderness().toMillis();
+    long idle = time.idleness().toMillis();
+    return WatermarkStrategy.<RawRecord>forGenerator(
+            ctx -> new SplitWatermarks(outOfOrderness, idle, System::currentTimeMillis))
+        .withTimestampAssigner(this);
   }
 
   /** A source's records with their event time and per-split watermarks. */

@@ -1,0 +1,56 @@
+package dev.segmentflow.schemas.flink;
+
+import java.util.function.LongSupplier;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+
+/**
+ * The watermark of one Kafka partition: bounded out-of-orderness over the record times it reads;
+ * once the partition has been silent for the idle timeout, its watermark follows the wall clock
+ * (now minus the out-of-orderness and the idle timeout), so an empty or finished partition stops
+ * holding the others back.
+ *
+ * <p>This stands in for {@code WatermarkStrategy.withIdleness}, which marks the split IDLE instead:
+ * in Flink 1.20, once every split of a source is idle the source's output drops watermarks, the
+ * final MAX watermark of stop-with-savepoint --drain included (FLINK-40499), so a drained job fired
+ * no event-time timer and closed no session. Records without a usable time ({@link
+ * RecordTime#NO_TIME}) count as activity but move nothing.
+ */
+public final class SplitWatermarks implements WatermarkGenerator<RawRecord> {
+  private final long outOfOrdernessMillis;
+  private final long idleMillis;
+  private final LongSupplier clock;
+  private long maxTimestamp = Long.MIN_VALUE;
+  private long lastActivity;
+  private long emitted = Long.MIN_VALUE;
+
+  public SplitWatermarks(long outOfOrdernessMillis, long idleMillis, LongSupplier clock) {
+    this.outOfOrdernessMillis = outOfOrdernessMillis;
+    this.idleMillis = idleMillis;
+    this.clock = clock;
+    this.lastActivity = clock.getAsLong();
+  }
+
+  @Override
+  public void onEvent(RawRecord record, long timestamp, WatermarkOutput output) {
+    lastActivity = clock.getAsLong();
+    if (timestamp != RecordTime.NO_TIME) {
+      maxTimestamp = Math.max(maxTimestamp, timestamp);
+    }
+  }
+
+  @Override
+  public void onPeriodicEmit(WatermarkOutput output) {
+    long now = clock.getAsLong();
+    long mark =
+        maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrdernessMillis - 1;
+    if (now - lastActivity >= idleMillis) {
+      mark = Math.max(mark, now - outOfOrdernessMillis - idleMillis);
+    }
+    if (mark > emitted) {
+      emitted = mark;
+      output.emitWatermark(new Watermark(mark));
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.segmentflow.schemas.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.junit.jupiter.api.Test;
+
+class SplitWatermarksTest {
+  static final long OOO = 30_000;
+  static final long IDLE = 5_000;
+  static final long NOW = 1_800_000_000_000L;
+
+  final AtomicLong clock = new AtomicLong(NOW);
+  final List<Long> marks = new ArrayList<>();
+  final WatermarkOutput out =
+      new WatermarkOutput() {
+        @Override
+        public void emitWatermark(Watermark w) {
+          marks.add(w.getTimestamp());
+        }
+
+        @Override
+        public void markIdle() {
+          throw new AssertionError("a split never announces IDLE: its drain would be lost");
+        }
+
+        @Override
+        public void markActive() {}
+      };
+  final SplitWatermarks split = new SplitWatermarks(OOO, IDLE, clock::get);
+
+  @Test
+  void followsTheRecordsItReadsWithTheOutOfOrdernessBound() {
+    long old = NOW - 86_400_000L; // a backfill of yesterday
+    split.onEvent(null, old, out);
+    split.onEvent(null, old + 10_000, out);
+    split.onEvent(null, old + 4_000, out); // out of order: no step back
+    split.onPeriodicEmit(out);
+    assertThat(marks).containsExactly(old + 10_000 - OOO - 1);
+  }
+
+  @Test
+  void aSilentSplitFollowsTheClockSoItHoldsNothingBack() {
+    split.onPeriodicEmit(out);
+    assertThat(marks).as("nothing read, not yet silent for long").isEmpty();
+    clock.addAndGet(IDLE);
+    split.onPeriodicEmit(out);
+    assertThat(marks).containsExactly(NOW + IDLE - OOO - IDLE);
+  }
+
+  @Test
+  void recordsWithoutATimeAreActivityButMoveNothing() {
+    split.onEvent(null, RecordTime.NO_TIME, out);
+    clock.addAndGet(IDLE - 1);
+    split.onPeriodicEmit(out);
+    assertThat(marks).isEmpty();
+  }
+
+  @Test
+  void aSplitThatWakesUpNeverStepsBack() {
+    clock.addAndGet(IDLE);
+    split.onPeriodicEmit(out);
+    split.onEvent(null, NOW - 3_600_000L, out); // an hour-old record after the silence
+    split.onPeriodicEmit(out);
+    assertThat(marks).containsExactly(NOW - OOO);
+  }
+}
