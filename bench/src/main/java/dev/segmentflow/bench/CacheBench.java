@@ -3,12 +3,14 @@ package dev.segmentflow.bench;
 import dev.segmentflow.cache.policy.LruCache;
 import dev.segmentflow.cache.policy.PlannerCache;
 import dev.segmentflow.cache.policy.S3FifoCache;
+import dev.segmentflow.cache.policy.SieveCache;
 import dev.segmentflow.cache.policy.TraceRequest;
 import dev.segmentflow.cache.popularity.PopularityConfig;
 import dev.segmentflow.cache.sim.BeladyCache;
 import dev.segmentflow.cache.sim.CacheSimulator;
 import dev.segmentflow.cache.workload.VideoWorkload;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,110 +18,138 @@ import java.util.Map;
 
 /**
  * Byte hit ratio of an edge cache per region at 1%, 5% and 10% of the region's footprint, for LRU,
- * S3-FIFO, the planner and Belady MIN, on the generated video workload. Last line: the planner
- * against the best online policy and against Belady, in percentage points at 5%.
+ * S3-FIFO, SIEVE, the planner and Belady MIN, on the generated video workload: three seeds and
+ * three shapes (standard, short clips, long form). One set of planner defaults for all. Last line:
+ * the planner against the best online policy (minimum over seeds and shapes, at 5%) and against
+ * Belady (seed 42, standard, 5%), in percentage points.
  *
- * <p>Arguments: [seed] [sessions per day] [titles].
+ * <p>Arguments: [seeds, comma-separated] [shapes, comma-separated] [fractions, comma-separated].
  */
 public final class CacheBench {
-  private static final double[] FRACTIONS = {0.01, 0.05, 0.10};
+  private static final String ONLINE = "best online";
+  private static final List<String> BASELINES = List.of("LRU", "S3-FIFO", "SIEVE");
+
+  record Row(String workload, String policy, double[] bhr, double ohr, double prefetchedGb) {}
 
   public static void main(String[] args) {
-    long seed = args.length > 0 ? Long.parseLong(args[0]) : 42;
-    VideoWorkload.Spec spec = VideoWorkload.Spec.standard(seed);
-    int perDay = args.length > 1 ? Integer.parseInt(args[1]) : spec.sessionsPerDay();
-    int titles = args.length > 2 ? Integer.parseInt(args[2]) : spec.titles();
-    spec = spec.sized(titles, perDay);
-    System.out.println(run(spec));
+    long[] seeds =
+        Arrays.stream((args.length > 0 ? args[0] : "42,7,1234").split(","))
+            .mapToLong(Long::parseLong)
+            .toArray();
+    String[] shapes = (args.length > 1 ? args[1] : "standard,short,long").split(",");
+    double[] fractions =
+        Arrays.stream((args.length > 2 ? args[2] : "0.01,0.05,0.10").split(","))
+            .mapToDouble(Double::parseDouble)
+            .toArray();
+    int five = indexOf(fractions, 0.05);
+    List<Row> rows = new ArrayList<>();
+    double minVsOnline = Double.MAX_VALUE;
+    double vsBelady = Double.NaN;
+    int n = 0;
+    for (String shape : shapes) {
+      for (long seed : seeds) {
+        n++;
+        progress("[%d/%d] %s, seed %d", n, seeds.length * shapes.length, shape, seed);
+        Map<String, Row> w = run(VideoWorkload.Spec.of(shape, seed), shape + "/" + seed, fractions);
+        rows.addAll(w.values());
+        if (five >= 0) {
+          double planner = w.get("planner").bhr()[five];
+          minVsOnline = Math.min(minVsOnline, 100 * (planner - w.get(ONLINE).bhr()[five]));
+          if (seed == 42 && shape.equals("standard")) {
+            vsBelady = 100 * (planner - w.get("Belady").bhr()[five]);
+          }
+        }
+      }
+    }
+    System.out.println(table(rows, fractions));
+    System.out.printf(
+        Locale.ROOT,
+        "planner_vs_best_online=%+.2f planner_vs_belady=%+.2f%n",
+        minVsOnline,
+        vsBelady);
   }
 
-  /** Runs every policy and returns the report; its last line is the verdict. */
-  public static String run(VideoWorkload.Spec spec) {
+  /** Every policy at every size on one workload, with the best online policy at each size. */
+  static Map<String, Row> run(VideoWorkload.Spec spec, String name, double[] fractions) {
     VideoWorkload workload = new VideoWorkload(spec);
-    progress(
-        "[1/3] generating workload: %d titles, %d sessions/day for %d days, seed %d",
-        spec.titles(), spec.sessionsPerDay(), spec.days(), spec.seed());
     List<TraceRequest> trace = workload.generate();
     Map<String, List<TraceRequest>> regions = CacheSimulator.byRegion(trace);
-    long footprint = CacheSimulator.footprintBytes(trace);
     progress(
         "      %d requests, %.1f GB requested, footprint %.1f GB over %d regions",
-        trace.size(), requested(trace) / 1e9, footprint / 1e9, regions.size());
-
+        trace.size(),
+        requested(trace) / 1e9,
+        CacheSimulator.footprintBytes(trace) / 1e9,
+        regions.size());
     // Thresholds scale with traffic: the seeds (1000/100/10 views per hour) are for a region of
     // 100k views per hour; this workload's regions see far fewer.
     double viewsPerHour = spec.sessionsPerDay() / 24.0 / regions.size();
-    // System properties halfLifeMinutes, prefetchFirst and lookahead override the defaults.
-    PopularityConfig defaults = PopularityConfig.defaults();
     PopularityConfig config =
-        defaults
-            .withThresholdScale(viewsPerHour / 100_000)
-            .withHalfLife(
-                Duration.ofMinutes(
-                    Long.getLong("halfLifeMinutes", defaults.halfLifeMillis() / 60_000)))
-            .withLookahead(
-                Integer.getInteger("prefetchFirst", defaults.prefetchFirstSegments()),
-                Integer.getInteger("lookahead", defaults.lookaheadSegments()));
+        PopularityConfig.defaults().withThresholdScale(viewsPerHour / 100_000);
 
     Map<String, CacheSimulator.CacheFactory> policies = new LinkedHashMap<>();
     policies.put("LRU", (t, cap) -> new LruCache(cap));
     policies.put("S3-FIFO", (t, cap) -> new S3FifoCache(cap));
+    policies.put("SIEVE", (t, cap) -> new SieveCache(cap));
     policies.put("planner", (t, cap) -> new PlannerCache(cap, config, workload, spec.seed()));
     policies.put("Belady", BeladyCache::new);
 
-    progress("[2/3] replaying %d policies x %d sizes", policies.size(), FRACTIONS.length);
-    Map<String, CacheSimulator.Result[]> results = new LinkedHashMap<>();
+    Map<String, Row> out = new LinkedHashMap<>();
     for (var p : policies.entrySet()) {
-      CacheSimulator.Result[] row = new CacheSimulator.Result[FRACTIONS.length];
-      for (int i = 0; i < FRACTIONS.length; i++) {
+      double[] bhr = new double[fractions.length];
+      double ohr = 0;
+      double prefetched = 0;
+      for (int i = 0; i < fractions.length; i++) {
         long start = System.nanoTime();
-        row[i] = CacheSimulator.runPerRegion(trace, FRACTIONS[i], p.getValue());
+        CacheSimulator.Result r = CacheSimulator.runPerRegion(trace, fractions[i], p.getValue());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        bhr[i] = r.byteHitRatio();
+        if (Math.abs(fractions[i] - 0.05) < 1e-9) {
+          ohr = r.objectHitRatio();
+          prefetched = r.prefetchedBytes() / 1e9;
+        }
         progress(
-            "      %-8s at %4.0f%%: byte hit %.4f (%.1f s)",
-            p.getKey(),
-            FRACTIONS[i] * 100,
-            row[i].byteHitRatio(),
-            (System.nanoTime() - start) / 1e9);
+            "      %-8s at %4.0f%%: byte hit %.4f (%.1f s, %.0f k requests/s)",
+            p.getKey(), fractions[i] * 100, bhr[i], seconds, trace.size() / seconds / 1000);
       }
-      results.put(p.getKey(), row);
+      out.put(p.getKey(), new Row(name, p.getKey(), bhr, ohr, prefetched));
     }
+    double[] best = new double[fractions.length];
+    for (int i = 0; i < fractions.length; i++) {
+      for (String b : BASELINES) {
+        best[i] = Math.max(best[i], out.get(b).bhr()[i]);
+      }
+    }
+    out.put(ONLINE, new Row(name, ONLINE, best, Double.NaN, 0));
+    return out;
+  }
 
-    progress("[3/3] report");
+  static String table(List<Row> rows, double[] fractions) {
     StringBuilder out = new StringBuilder();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "%-10s %10s %10s %10s %14s %14s%n",
-            "policy",
-            "bhr@1%",
-            "bhr@5%",
-            "bhr@10%",
-            "ohr@5%",
-            "prefetch@5%"));
-    for (var e : results.entrySet()) {
-      CacheSimulator.Result[] r = e.getValue();
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "%-10s %10.4f %10.4f %10.4f %14.4f %13.1fG%n",
-              e.getKey(),
-              r[0].byteHitRatio(),
-              r[1].byteHitRatio(),
-              r[2].byteHitRatio(),
-              r[1].objectHitRatio(),
-              r[1].prefetchedBytes() / 1e9));
+    out.append(String.format(Locale.ROOT, "%-16s %-12s", "workload", "policy"));
+    for (double f : fractions) {
+      out.append(String.format(Locale.ROOT, " %9s", String.format("bhr@%.0f%%", f * 100)));
     }
-    double planner = results.get("planner")[1].byteHitRatio();
-    double bestOnline =
-        Math.max(results.get("LRU")[1].byteHitRatio(), results.get("S3-FIFO")[1].byteHitRatio());
-    double belady = results.get("Belady")[1].byteHitRatio();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "planner_vs_best_online=%+.2f planner_vs_belady=%+.2f",
-            100 * (planner - bestOnline),
-            100 * (planner - belady)));
+    out.append(String.format(Locale.ROOT, " %9s %12s%n", "ohr@5%", "prefetch@5%"));
+    for (Row r : rows) {
+      out.append(String.format(Locale.ROOT, "%-16s %-12s", r.workload(), r.policy()));
+      for (double b : r.bhr()) {
+        out.append(String.format(Locale.ROOT, " %9.4f", b));
+      }
+      out.append(
+          Double.isNaN(r.ohr())
+              ? String.format(Locale.ROOT, " %9s %12s%n", "", "")
+              : String.format(Locale.ROOT, " %9.4f %11.1fG%n", r.ohr(), r.prefetchedGb()));
+    }
     return out.toString();
+  }
+
+  private static int indexOf(double[] fractions, double f) {
+    for (int i = 0; i < fractions.length; i++) {
+      if (Math.abs(fractions[i] - f) < 1e-9) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static long requested(List<TraceRequest> trace) {

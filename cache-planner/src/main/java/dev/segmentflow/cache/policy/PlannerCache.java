@@ -1,6 +1,5 @@
 package dev.segmentflow.cache.policy;
 
-import dev.segmentflow.cache.popularity.DecayedRate;
 import dev.segmentflow.cache.popularity.PopularityConfig;
 import dev.segmentflow.cache.popularity.SegmentActivity;
 import dev.segmentflow.cache.popularity.SegmentHeat;
@@ -21,13 +20,28 @@ import java.util.SplittableRandom;
  * obeyed (PREFETCH fetches, TTL sets expiry by temperature, EVICT drops a title).
  *
  * <p>Eviction samples resident objects and drops the one expected to be requested least: expired
- * objects first, then by the segment's own decayed rate plus a prior from its title (the title's
- * rate in that rendition times the share of views that reach that far into a title). A miss is not
+ * objects first, then by the {@link NextUseModel}'s rate (sessions in progress positioned before
+ * the object, and new sessions of its title as far as the reach curve takes them). A miss is not
  * admitted when it is expected to be requested less than the object it would push out.
+ *
+ * <p>Requests without video fields (a foreign trace) go to an S3-FIFO cache of the same capacity:
+ * without titles, sessions and segments there is nothing to plan with.
  */
 public final class PlannerCache implements VideoCache {
-  private static final int SAMPLES = 16;
-  private static final int REACH_BUCKET = 10;
+  private static final int SAMPLES = 32;
+
+  /** A session silent this long has ended: its next segments are no longer protected by it. */
+  static final long SESSION_IDLE_MILLIS = 60_000;
+
+  /** Time between two segments of a session until its own pace is known. */
+  static final long DEFAULT_PACE_MILLIS = 6_000;
+
+  /**
+   * How sure the estimate must be that a prefetched object is asked for before it is evicted. A
+   * prefetched byte is origin traffic whether or not anyone asks for it, so a prefetch can at best
+   * save latency; one nobody asks for costs its bytes and the object it pushed out.
+   */
+  static final double PREFETCH_CONFIDENCE = 0.9;
 
   private final long capacity;
   private final PopularityConfig config;
@@ -39,9 +53,11 @@ public final class PlannerCache implements VideoCache {
   private final Map<String, Entry> resident = new HashMap<>();
   private final List<Entry> slots = new ArrayList<>();
   private final Map<String, LinkedHashSet<Entry>> byTitle = new HashMap<>();
-  private final Map<Integer, DecayedRate> reach = new HashMap<>();
-  private final Map<Integer, Double> reachShares = new HashMap<>();
+  private final NextUseModel model;
+  private final S3FifoCache generic;
   private long used;
+  // How long evicted objects stayed (smoothed): the time a new object has to be asked for.
+  private double residencyMillis = -1;
   private long nextTick = Long.MIN_VALUE;
   private long now;
   private long prefetched;
@@ -50,16 +66,19 @@ public final class PlannerCache implements VideoCache {
   private static final class Entry {
     final String key;
     final String title;
+    final String assetId;
     final String rendition;
     final int segment;
     final long size;
+    long admittedAt;
     long lastAccess;
     boolean prefetchedUnused;
     int slot;
 
-    Entry(String key, String title, String rendition, int segment, long size) {
+    Entry(String key, String title, String assetId, String rendition, int segment, long size) {
       this.key = key;
       this.title = title;
+      this.assetId = assetId;
       this.rendition = rendition;
       this.segment = segment;
       this.size = size;
@@ -72,17 +91,23 @@ public final class PlannerCache implements VideoCache {
     this.config = config;
     this.catalogue = catalogue;
     this.random = new SplittableRandom(seed);
+    this.model =
+        new NextUseModel(
+            config.halfLifeMillis(), SESSION_IDLE_MILLIS, DEFAULT_PACE_MILLIS, catalogue::segments);
+    this.generic = new S3FifoCache(capacityBytes);
   }
 
   @Override
   public boolean access(TraceRequest r) {
+    if (r.assetId() == null || r.rendition() == null || r.segment() < 0) {
+      return generic.access(r.key(), r.sizeBytes());
+    }
     advanceTo(r.timeMillis());
     now = r.timeMillis();
     heat.computeIfAbsent(r.key(), k -> new SegmentHeat())
         .record(config.tickFor(r.timeMillis()), r.sizeBytes());
     dirty.putIfAbsent(r.key(), r);
-    int bucket = r.segment() / REACH_BUCKET;
-    reach.computeIfAbsent(bucket, b -> new DecayedRate()).add(now, 1, config.halfLifeMillis());
+    model.observe(r.sessionId(), r.assetId(), r.rendition(), r.segment(), now);
     Entry e = resident.get(r.key());
     if (e != null) {
       e.lastAccess = now;
@@ -94,7 +119,12 @@ public final class PlannerCache implements VideoCache {
     }
     Entry candidate =
         new Entry(
-            r.key(), titleKey(r.region(), r.assetId()), r.rendition(), r.segment(), r.sizeBytes());
+            r.key(),
+            titleKey(r.region(), r.assetId()),
+            r.assetId(),
+            r.rendition(),
+            r.segment(),
+            r.sizeBytes());
     candidate.lastAccess = now;
     admit(candidate, false);
     return false;
@@ -110,10 +140,14 @@ public final class PlannerCache implements VideoCache {
         return false;
       }
       while (used + candidate.size > capacity) {
-        remove(victim != null ? victim : sampleVictim());
+        Entry evicted = victim != null ? victim : sampleVictim();
+        long stayed = now - evicted.admittedAt;
+        residencyMillis = residencyMillis < 0 ? stayed : 0.99 * residencyMillis + 0.01 * stayed;
+        remove(evicted);
         victim = null;
       }
     }
+    candidate.admittedAt = now;
     candidate.prefetchedUnused = prefetch;
     candidate.slot = slots.size();
     slots.add(candidate);
@@ -147,34 +181,19 @@ public final class PlannerCache implements VideoCache {
     if (resident.get(e.key) == e && now - e.lastAccess > ttlMillis) {
       return -1;
     }
-    SegmentHeat h = heat.get(e.key);
-    double ownRate = h == null ? 0 : h.requestsPerHour(now, config);
-    double prior = 0;
-    if (title != null) {
-      prior = title.renditionRequestsPerHour(e.rendition, now, config) * reachShare(e.segment);
-    }
-    return ownRate + prior;
+    return model.rate(e.assetId, e.rendition, e.segment, now);
   }
 
-  /** Of the requests a title gets, the share that land on segment {@code segment}. */
-  private double reachShare(int segment) {
-    Double share = reachShares.get(segment / REACH_BUCKET);
-    return share == null ? 0 : share;
-  }
-
-  /** Recomputed at each tick: the shares move slowly and summing them per lookup is costly. */
-  private void updateReachShares(long t) {
-    double all = 0;
-    for (DecayedRate r : reach.values()) {
-      all += r.valueAt(t, config.halfLifeMillis());
+  /** Whether the estimate says the object will be asked for before it would be evicted. */
+  private boolean worthPrefetching(Entry e) {
+    double perMillis = model.rate(e.assetId, e.rendition, e.segment, now) / 3_600_000;
+    if (perMillis <= 0) {
+      return false;
     }
-    reachShares.clear();
-    if (all > 0) {
-      for (var e : reach.entrySet()) {
-        reachShares.put(
-            e.getKey(), e.getValue().valueAt(t, config.halfLifeMillis()) / REACH_BUCKET / all);
-      }
+    if (residencyMillis < 0) {
+      return true; // nothing evicted yet: it stays until it is asked for
     }
+    return 1 - Math.exp(-perMillis * residencyMillis) >= PREFETCH_CONFIDENCE;
   }
 
   private void remove(Entry e) {
@@ -217,7 +236,6 @@ public final class PlannerCache implements VideoCache {
       }
     }
     dirty.clear();
-    updateReachShares(t);
     var it = titles.entrySet().iterator();
     while (it.hasNext()) {
       var entry = it.next();
@@ -252,9 +270,9 @@ public final class PlannerCache implements VideoCache {
             if (size < 0 || resident.containsKey(key)) {
               continue;
             }
-            Entry e = new Entry(key, title, rendition, seg, size);
+            Entry e = new Entry(key, title, d.assetId(), rendition, seg, size);
             e.lastAccess = now;
-            if (admit(e, true)) {
+            if (worthPrefetching(e) && admit(e, true)) {
               prefetched += size;
             }
           }
@@ -270,6 +288,11 @@ public final class PlannerCache implements VideoCache {
     return region + "|" + assetId;
   }
 
+  /** Sessions the model tracks now, for reporting its memory. */
+  public int activeSessions() {
+    return model.activeSessions();
+  }
+
   @Override
   public long prefetchedBytes() {
     return prefetched;
@@ -282,12 +305,12 @@ public final class PlannerCache implements VideoCache {
 
   @Override
   public boolean contains(String key) {
-    return resident.containsKey(key);
+    return resident.containsKey(key) || generic.contains(key);
   }
 
   @Override
   public long usedBytes() {
-    return used;
+    return used + generic.usedBytes();
   }
 
   @Override

@@ -40,7 +40,8 @@ public final class VideoWorkload implements SegmentCatalogue {
       double abandonShape,
       double abandonScale,
       double releaseShare,
-      int trendingSpikesPerDay) {
+      int trendingSpikesPerDay,
+      Shape shape) {
 
     public static Spec standard(long seed) {
       return new Spec(
@@ -61,7 +62,65 @@ public final class VideoWorkload implements SegmentCatalogue {
           0.6,
           0.35,
           0.05,
-          3);
+          3,
+          Shape.STANDARD);
+    }
+
+    /**
+     * Many short clips (1-5 minutes) in a catalogue five times larger, watched in short sessions:
+     * the shape of a user-generated or news catalogue.
+     */
+    public static Spec shortClips(long seed) {
+      Spec s = standard(seed);
+      return new Spec(
+          seed,
+          4000,
+          s.regions,
+          s.regionWeights,
+          s.days,
+          30_000,
+          0.8,
+          s.ladder,
+          s.segmentSeconds,
+          s.localShare,
+          0.8,
+          0.7,
+          s.releaseShare,
+          s.trendingSpikesPerDay,
+          Shape.SHORT);
+    }
+
+    /**
+     * Films and series (episodes of 40-60 minutes in series of 8, films of 90-140 minutes) watched
+     * in long sessions, where a viewer who finishes an episode often goes on to the next.
+     */
+    public static Spec longForm(long seed) {
+      Spec s = standard(seed);
+      return new Spec(
+          seed,
+          600,
+          s.regions,
+          s.regionWeights,
+          s.days,
+          3000,
+          s.zipfAlpha,
+          s.ladder,
+          s.segmentSeconds,
+          s.localShare,
+          0.9,
+          0.6,
+          s.releaseShare,
+          s.trendingSpikesPerDay,
+          Shape.LONG);
+    }
+
+    public static Spec of(String shape, long seed) {
+      return switch (shape) {
+        case "standard" -> standard(seed);
+        case "short" -> shortClips(seed);
+        case "long" -> longForm(seed);
+        default -> throw new IllegalArgumentException("workload shape is standard, short or long");
+      };
     }
 
     /** The same workload at another size: how many titles, how many sessions a day. */
@@ -80,9 +139,23 @@ public final class VideoWorkload implements SegmentCatalogue {
           abandonShape,
           abandonScale,
           releaseShare,
-          trendingSpikesPerDay);
+          trendingSpikesPerDay,
+          shape);
     }
   }
+
+  /** What kind of catalogue and viewing the workload models. */
+  public enum Shape {
+    STANDARD,
+    SHORT,
+    LONG
+  }
+
+  /** Episodes of a series in the long-form shape: a binge goes on to the next in its series. */
+  static final int SERIES_LENGTH = 8;
+
+  /** Of the viewers who finish an episode, how many go on to the next one. */
+  static final double BINGE_SHARE = 0.6;
 
   private static final long HOUR = 3_600_000L;
 
@@ -106,8 +179,16 @@ public final class VideoWorkload implements SegmentCatalogue {
     releasedAt = new long[n];
     long horizon = spec.days() * 24 * HOUR;
     for (int i = 0; i < n; i++) {
-      // A fifth are films of 80-130 minutes, the rest episodes of 20-55 minutes.
-      int minutes = random.nextDouble() < 0.2 ? 80 + random.nextInt(51) : 20 + random.nextInt(36);
+      int minutes =
+          switch (spec.shape()) {
+              // A fifth are films of 80-130 minutes, the rest episodes of 20-55 minutes.
+            case STANDARD ->
+                random.nextDouble() < 0.2 ? 80 + random.nextInt(51) : 20 + random.nextInt(36);
+            case SHORT -> 1 + random.nextInt(5);
+              // Series of SERIES_LENGTH episodes; every third series slot is a film instead.
+            case LONG ->
+                (i / SERIES_LENGTH) % 3 == 2 ? 90 + random.nextInt(51) : 40 + random.nextInt(21);
+          };
       segments[i] = minutes * 60 / spec.segmentSeconds();
       zipfWeight[i] = 1 / Math.pow(i + 1, spec.zipfAlpha());
       homeRegion[i] =
@@ -195,11 +276,23 @@ public final class VideoWorkload implements SegmentCatalogue {
       int title,
       long start,
       List<TraceRequest> out) {
-    String sessionId = "s" + index;
+    session(random, index, region, title, start, out, "s" + index, false);
+  }
+
+  private void session(
+      SplittableRandom random,
+      int index,
+      int region,
+      int title,
+      long start,
+      List<TraceRequest> out,
+      String sessionId,
+      boolean nextEpisode) {
     String asset = assetId(title);
     int length = segments[title];
     // One in ten resumes a title part-way through.
-    int first = random.nextDouble() < 0.1 ? random.nextInt(Math.max(1, length / 2)) : 0;
+    int first =
+        !nextEpisode && random.nextDouble() < 0.1 ? random.nextInt(Math.max(1, length / 2)) : 0;
     double watchFraction =
         spec.abandonScale() * Math.pow(-Math.log(1 - random.nextDouble()), 1 / spec.abandonShape());
     int last = Math.min(length - 1, first + (int) Math.ceil(watchFraction * length));
@@ -219,6 +312,16 @@ public final class VideoWorkload implements SegmentCatalogue {
           new TraceRequest(
               t, key, size, spec.regions().get(region), asset, r.name(), seg, sessionId));
       t += seg - first < 2 ? 1000 : spec.segmentSeconds() * 1000L;
+    }
+    boolean series = (title / SERIES_LENGTH) % 3 != 2;
+    if (spec.shape() == Shape.LONG
+        && series
+        && last == length - 1
+        && title % SERIES_LENGTH < SERIES_LENGTH - 1
+        && title + 1 < segments.length
+        && random.nextDouble() < BINGE_SHARE) {
+      // The next episode, in the same session, after the credits.
+      session(random, index, region, title + 1, t + 20_000, out, sessionId, true);
     }
   }
 

@@ -124,7 +124,39 @@ class CachePoliciesTest {
       long min = CacheSimulator.run(t, new BeladyCache(t, cap)).hits();
       assertThat(min).isGreaterThanOrEqualTo(CacheSimulator.run(t, new LruCache(cap)).hits());
       assertThat(min).isGreaterThanOrEqualTo(CacheSimulator.run(t, new S3FifoCache(cap)).hits());
+      assertThat(min).isGreaterThanOrEqualTo(CacheSimulator.run(t, new SieveCache(cap)).hits());
     }
+  }
+
+  @Test
+  void sieveKeepsWhatWasHitAndEvictsTheOldestUnvisited() {
+    SieveCache c = new SieveCache(3);
+    c.access("a", 1);
+    c.access("b", 1);
+    c.access("c", 1);
+    assertThat(c.access("a", 1)).isTrue(); // a is visited
+    c.access("d", 1); // the hand passes a (clearing it) and evicts b
+    assertThat(c.contains("a")).isTrue();
+    assertThat(c.contains("b")).isFalse();
+    c.access("e", 1); // the hand stays past a: c goes, not a
+    assertThat(c.contains("c")).isFalse();
+    assertThat(c.contains("a")).isTrue();
+    c.access("f", 1); // the hand goes on toward the newest (d), not back to a
+    assertThat(c.contains("d")).isFalse();
+    assertThat(c.contains("a")).isTrue();
+    assertThat(c.usedBytes()).isEqualTo(3);
+  }
+
+  @Test
+  void sieveEvictsSeveralSmallObjectsForOneLargeOne() {
+    SieveCache c = new SieveCache(10);
+    for (String k : List.of("a", "b", "c", "d", "e")) {
+      c.access(k, 2);
+    }
+    c.access("big", 7);
+    assertThat(c.contains("big")).isTrue();
+    assertThat(c.usedBytes()).isLessThanOrEqualTo(10);
+    assertThat(List.of("a", "b", "c", "d").stream().filter(c::contains)).isEmpty();
   }
 
   @Test

@@ -63,6 +63,22 @@ class PlannerCacheTest {
   }
 
   @Test
+  void aTraceWithoutVideoFieldsIsServedLikeS3Fifo() {
+    // A Zipf trace of plain keys, as a foreign (libCacheSim) trace would be.
+    java.util.Random rnd = new java.util.Random(5);
+    List<TraceRequest> t = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      int k = (int) Math.floor(Math.pow(rnd.nextDouble(), 2.5) * 2000);
+      t.add(TraceRequest.plain(i * 100L, "k" + k, 1 + (k * 7919L) % 500));
+    }
+    long cap = 40_000;
+    double planner =
+        CacheSimulator.run(t, new PlannerCache(cap, config, TEN_SEGMENTS, 1)).byteHitRatio();
+    double s3fifo = CacheSimulator.run(t, new S3FifoCache(cap)).byteHitRatio();
+    assertThat(planner).isGreaterThan(0.1).isGreaterThanOrEqualTo(s3fifo - 0.01);
+  }
+
+  @Test
   void neverHoldsMoreThanItsCapacity() {
     PlannerCache planner = new PlannerCache(55, config, TEN_SEGMENTS, 3);
     for (int i = 0; i < 500; i++) {

@@ -1,0 +1,70 @@
+package dev.segmentflow.cache.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hand-computed traces for the next-use estimate. One title of 20 segments (one per reach bin), one
+ * rendition (share 1, no switches), a 1000 h half-life (the test's minutes of decay are
+ * negligible), 6 s pace.
+ */
+class NextUseModelTest {
+  static final long HALF_LIFE = 1000 * 3_600_000L;
+  static final long IDLE = 60_000;
+  static final long PACE = 6_000;
+
+  /** Viewer 0 watched all 20 segments earlier; viewer 1 has watched 0..4 and is still watching. */
+  static NextUseModel twoViewers() {
+    NextUseModel m = new NextUseModel(HALF_LIFE, IDLE, PACE, (asset, rendition) -> 20);
+    for (int seg = 0; seg < 20; seg++) {
+      m.observe("v0", "a", "720p", seg, -1_000_000 + seg * PACE);
+    }
+    for (int seg = 0; seg <= 4; seg++) {
+      m.observe("v1", "a", "720p", seg, seg * PACE);
+    }
+    return m;
+  }
+
+  @Test
+  void aSegmentAheadOfAnActiveSessionOutlivesOneBehindAllSessions() {
+    NextUseModel m = twoViewers();
+    long now = 4 * PACE;
+    // Two starts, decayed rate 2 * ln 2 / 1000 h per hour. Requests per segment per start:
+    // 1 up to segment 4 (both viewers), 1/2 beyond (viewer 0 only).
+    double starts = 2 * Math.log(2) / 1000;
+    double behind = m.rate("a", "720p", 3, now);
+    assertThat(behind).isCloseTo(starts * 1.0, within(1e-6));
+    // Segment 7: new sessions give starts * 0.5; viewer 1 reaches it with 0.5 / 1 in 3 segments
+    // of 6 s = 0.005 h, so 0.5 / 0.005 = 100 more per hour.
+    double ahead = m.rate("a", "720p", 7, now);
+    assertThat(ahead).isCloseTo(starts * 0.5 + 100, within(0.01));
+    assertThat(ahead).isGreaterThan(behind * 100);
+    // Further ahead is needed later: less protection.
+    assertThat(m.rate("a", "720p", 12, now)).isLessThan(ahead).isGreaterThan(behind);
+  }
+
+  @Test
+  void anAbandonedSessionStopsProtectingItsNextSegments() {
+    NextUseModel m = twoViewers();
+    long silent = 4 * PACE + IDLE + 1;
+    double starts = 2 * Math.log(2) / 1000;
+    assertThat(m.rate("a", "720p", 7, silent)).isCloseTo(starts * 0.5, within(1e-6));
+    m.expire(silent);
+    assertThat(m.activeSessions()).isZero();
+  }
+
+  @Test
+  void anotherRenditionIsProtectedOnlyAsFarAsSessionsSwitch() {
+    NextUseModel m = twoViewers();
+    long now = 4 * PACE;
+    // No session has switched and nobody has asked for 1080p: nothing protects it.
+    assertThat(m.rate("a", "1080p", 7, now)).isZero();
+  }
+
+  @Test
+  void anUnknownTitleIsWorthNothing() {
+    assertThat(twoViewers().rate("b", "720p", 0, 0)).isZero();
+  }
+}
