@@ -120,7 +120,33 @@ public final class CacheBench {
       }
     }
     out.put(ONLINE, new Row(name, ONLINE, best, Double.NaN, 0));
+    footprint(regions.values().iterator().next(), config, workload, spec.seed());
     return out;
+  }
+
+  /** The planner's heap and its peak of sessions in progress, for one edge at 5%. */
+  static void footprint(
+      List<TraceRequest> edgeTrace, PopularityConfig config, VideoWorkload workload, long seed) {
+    long capacity = (long) (CacheSimulator.footprintBytes(edgeTrace) * 0.05);
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    long before = rt.totalMemory() - rt.freeMemory();
+    PlannerCache planner = new PlannerCache(capacity, config, workload, seed);
+    int peak = 0;
+    long start = System.nanoTime();
+    for (int i = 0; i < edgeTrace.size(); i++) {
+      planner.access(edgeTrace.get(i));
+      if (i % 10_000 == 0) {
+        peak = Math.max(peak, planner.activeSessions());
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.gc();
+    long after = rt.totalMemory() - rt.freeMemory();
+    progress(
+        "      planner on one edge: %.0f k requests/s, %.1f MB of state, peak %d sessions in"
+            + " progress (%d now)",
+        edgeTrace.size() / seconds / 1000, (after - before) / 1e6, peak, planner.activeSessions());
   }
 
   static String table(List<Row> rows, double[] fractions) {

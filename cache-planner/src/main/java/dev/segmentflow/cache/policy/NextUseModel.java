@@ -45,6 +45,13 @@ public final class NextUseModel {
   private final DecayedRate steps = new DecayedRate();
   private final DecayedRate switches = new DecayedRate();
   private long lastExpiry = Long.MIN_VALUE;
+  // The curve, shares and switch powers as of refreshedAt: they move with the half-life (hours),
+  // so reading them afresh for every sampled victim would only cost time.
+  private static final long REFRESH_MILLIS = 5_000;
+  private long refreshedAt = Long.MIN_VALUE;
+  private final double[] perStart = new double[BINS];
+  private final Map<String, Double> shares = new HashMap<>();
+  private final double[] stayPowers = new double[MAX_AHEAD + 1];
 
   /** The number of segments of a title, or -1 when unknown. */
   @FunctionalInterface
@@ -146,13 +153,13 @@ public final class NextUseModel {
     if (t == null) {
       return 0;
     }
+    refresh(nowMillis);
     int length = Math.max(t.length, segment + 1);
-    double share = share(rendition, nowMillis);
-    double stay = 1 - switchProbability(nowMillis);
-    double perStart = perStartPerSegment(bin(segment, length), nowMillis);
+    double share = shares.getOrDefault(rendition, 0.0);
+    double atSegment = perStart[bin(segment, length)];
     double fresh =
         DecayedRate.perHour(t.starts.valueAt(nowMillis, halfLifeMillis), halfLifeMillis)
-            * perStart
+            * atSegment
             * share;
     double ahead = 0;
     for (Session s : t.active) {
@@ -160,15 +167,36 @@ public final class NextUseModel {
       if (gap <= 0 || gap > MAX_AHEAD || nowMillis - s.lastMillis >= idleMillis) {
         continue;
       }
-      double here = perStartPerSegment(bin(s.position, length), nowMillis);
-      double reachIt = here <= 0 ? 0 : Math.min(1, perStart / here);
-      double kept = Math.pow(stay, gap);
+      double here = perStart[bin(s.position, length)];
+      double reachIt = here <= 0 ? 0 : Math.min(1, atSegment / here);
+      double kept = stayPowers[gap];
       double inRendition =
           rendition.equals(s.rendition) ? kept + (1 - kept) * share : (1 - kept) * share;
       double hours = Math.max(gap * (double) s.paceMillis, 1) / 3_600_000.0;
       ahead += reachIt * inRendition / hours;
     }
     return fresh + ahead;
+  }
+
+  private void refresh(long nowMillis) {
+    if (refreshedAt != Long.MIN_VALUE && Math.abs(nowMillis - refreshedAt) < REFRESH_MILLIS) {
+      return;
+    }
+    refreshedAt = nowMillis;
+    double s = starts.valueAt(nowMillis, halfLifeMillis);
+    for (int b = 0; b < BINS; b++) {
+      perStart[b] = s <= 0 ? 0 : reach[b].valueAt(nowMillis, halfLifeMillis) / s;
+    }
+    double all = allRenditions.valueAt(nowMillis, halfLifeMillis);
+    shares.clear();
+    for (var r : renditions.entrySet()) {
+      shares.put(r.getKey(), all <= 0 ? 0 : r.getValue().valueAt(nowMillis, halfLifeMillis) / all);
+    }
+    double stay = 1 - switchProbability(nowMillis);
+    stayPowers[0] = 1;
+    for (int g = 1; g <= MAX_AHEAD; g++) {
+      stayPowers[g] = stayPowers[g - 1] * stay;
+    }
   }
 
   /** Sessions in progress (not yet forgotten). */
@@ -206,21 +234,9 @@ public final class NextUseModel {
     }
   }
 
-  private double share(String rendition, long nowMillis) {
-    double all = allRenditions.valueAt(nowMillis, halfLifeMillis);
-    DecayedRate r = renditions.get(rendition);
-    return all <= 0 || r == null ? 0 : r.valueAt(nowMillis, halfLifeMillis) / all;
-  }
-
   private double switchProbability(long nowMillis) {
     double n = steps.valueAt(nowMillis, halfLifeMillis);
     return n <= 0 ? 0 : Math.min(1, switches.valueAt(nowMillis, halfLifeMillis) / n);
-  }
-
-  /** Expected requests for one segment in that bin per session started on its title. */
-  private double perStartPerSegment(int bin, long nowMillis) {
-    double s = starts.valueAt(nowMillis, halfLifeMillis);
-    return s <= 0 ? 0 : reach[bin].valueAt(nowMillis, halfLifeMillis) / s;
   }
 
   private static int bin(int segment, int length) {

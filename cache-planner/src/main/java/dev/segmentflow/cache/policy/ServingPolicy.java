@@ -9,6 +9,14 @@ import java.util.function.Consumer;
  */
 public interface ServingPolicy extends CachePolicy {
   /**
+   * {@link #access(String, long)} with what the request is; the planner plans with it, the other
+   * policies decide on the key alone.
+   */
+  default boolean access(String key, long sizeBytes, ObjectRef ref) {
+    return access(key, sizeBytes);
+  }
+
+  /**
    * @return false when the key was not resident
    */
   boolean remove(String key);

@@ -43,23 +43,41 @@ class PlannerCacheTest {
   }
 
   @Test
-  void turningHotPrefetchesTheFirstSegmentsAndTheirBytesCountAsOrigin() {
+  void turningHotPrefetchesWhatViewersGetToAndItsBytesCountAsOrigin() {
     List<TraceRequest> trace = new ArrayList<>();
-    for (int s = 0; s < 10; s++) {
-      trace.add(req(s * 1000, "hot", 0, "s" + s));
+    // One viewer watched another title to its end: the reach curve knows viewers get past 0.
+    for (int seg = 0; seg < 10; seg++) {
+      trace.add(req(seg * 6_000L, "seen", seg, "w"));
     }
-    // The tick at 60 s finds 10 starts (1.16 views/h with a 6 h half-life): hot, warm 0..4.
-    trace.add(req(70_000, "hot", 3, "s0"));
+    for (int s = 0; s < 10; s++) {
+      trace.add(req(60_000 + s * 1000, "hot", 0, "s" + s));
+    }
+    // The tick at 120 s finds 10 starts (1.16 views/h with a 6 h half-life): hot, prefetch 0..4.
+    trace.add(req(130_000, "hot", 3, "s0"));
 
     PlannerCache planner = new PlannerCache(1000, config, TEN_SEGMENTS, 1);
     CacheSimulator.Result r = CacheSimulator.run(trace, planner);
     assertThat(r.hits()).isEqualTo(10); // nine repeats of segment 0 and the prefetched segment 3
     assertThat(r.prefetchedBytes()).isEqualTo(40); // segments 1..4
     assertThat(planner.prefetchHits()).isEqualTo(1);
-    assertThat(r.originBytes()).isEqualTo(10 + 40);
-    assertThat(r.byteHitRatio()).isCloseTo(1 - 50.0 / 110, within(1e-12));
+    assertThat(r.originBytes()).isEqualTo(100 + 10 + 40);
+    assertThat(r.byteHitRatio()).isCloseTo(1 - 150.0 / 210, within(1e-12));
     assertThat(planner.contains("hot/720p/4")).isTrue();
     assertThat(planner.contains("hot/720p/5")).isFalse();
+  }
+
+  @Test
+  void doesNotPrefetchWhatTheReachCurveSaysNobodyGetsTo() {
+    List<TraceRequest> trace = new ArrayList<>();
+    for (int s = 0; s < 10; s++) {
+      trace.add(req(s * 1000, "hot", 0, "s" + s)); // everyone leaves after the first segment
+    }
+    trace.add(req(70_000, "hot", 0, "s10")); // past the tick that turns the title hot
+
+    PlannerCache planner = new PlannerCache(1000, config, TEN_SEGMENTS, 1);
+    CacheSimulator.Result r = CacheSimulator.run(trace, planner);
+    assertThat(r.hits()).isEqualTo(10);
+    assertThat(r.prefetchedBytes()).as("segments 1..4 would be origin bytes for nothing").isZero();
   }
 
   @Test
