@@ -1,7 +1,9 @@
 package dev.segmentflow.edge;
 
+import dev.segmentflow.cache.policy.ObjectRef;
 import dev.segmentflow.cache.policy.ServingPolicy;
 import dev.segmentflow.schemas.events.EdgeRequest.CacheStatus;
+import dev.segmentflow.schemas.events.EdgeRequest.ObjectType;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,20 +94,28 @@ public final class EdgeCache {
    * @throws IOException when the origin fails and nothing stale can stand in
    */
   public Served get(HlsObject o) throws IOException {
+    return get(o, null);
+  }
+
+  /**
+   * @param sessionId the viewer's session (CMCD {@code sid}) when the request named one: the
+   *     planner follows sessions through titles
+   */
+  public Served get(HlsObject o, String sessionId) throws IOException {
     Entry e = entries.get(o.key());
     if (e != null && fresh(o, e)) {
       synchronized (lock) {
         // A hit: the policy learns of it. If it evicted the object since the lookup, the copy in
         // hand is still served, but must not be re-admitted behind the map's back.
         if (policy.contains(o.key())) {
-          policy.access(o.key(), e.body.length);
+          policy.access(o.key(), e.body.length, ref(o, sessionId, false));
         }
       }
       return new Served(
           e, e.prefetched.getAndSet(false) ? CacheStatus.PREFETCH_HIT : CacheStatus.HIT);
     }
     try {
-      Entry loaded = load(o, false);
+      Entry loaded = load(o, sessionId, false);
       loaded.prefetched.set(false); // it may have joined a prefetch in flight; a request used it
       return new Served(loaded, CacheStatus.MISS);
     } catch (IOException failure) {
@@ -128,7 +138,7 @@ public final class EdgeCache {
     if (e != null && fresh(o, e)) {
       return 0;
     }
-    return load(o, true).body.length;
+    return load(o, null, true).body.length;
   }
 
   /** Drops every cached object whose key matches; returns how many. */
@@ -169,7 +179,7 @@ public final class EdgeCache {
     return clock.millis() < e.fetchedAtMillis + ttl.apply(o, e.body).toMillis();
   }
 
-  private Entry load(HlsObject o, boolean prefetch) throws IOException {
+  private Entry load(HlsObject o, String sessionId, boolean prefetch) throws IOException {
     CompletableFuture<Entry> mine = new CompletableFuture<>();
     CompletableFuture<Entry> theirs = inFlight.putIfAbsent(o.key(), mine);
     if (theirs != null) {
@@ -188,7 +198,7 @@ public final class EdgeCache {
       Entry e = new Entry(body, clock.millis(), prefetch);
       synchronized (lock) {
         policy.remove(o.key()); // a refreshed object may have changed size
-        policy.access(o.key(), body.length);
+        policy.access(o.key(), body.length, ref(o, sessionId, prefetch));
         if (policy.contains(o.key())) {
           entries.put(o.key(), e);
         } else {
@@ -226,6 +236,16 @@ public final class EdgeCache {
       }
       throw new IOException(c);
     }
+  }
+
+  private ObjectRef ref(HlsObject o, String sessionId, boolean prefetch) {
+    return new ObjectRef(
+        o.assetId(),
+        o.rendition(),
+        o.type() == ObjectType.SEGMENT && o.sequence() != null ? o.sequence() : -1,
+        sessionId,
+        clock.millis(),
+        prefetch);
   }
 
   static String etag(byte[] body) {

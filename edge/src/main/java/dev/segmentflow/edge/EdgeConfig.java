@@ -63,7 +63,7 @@ public record EdgeConfig(
     d.put("s3-access-key", "");
     d.put("s3-secret-key", "");
     d.put("cache-bytes", String.valueOf(512L << 20));
-    d.put("cache-policy", "s3fifo");
+    d.put("cache-policy", "planner");
     d.put("bootstrap-servers", "");
     d.put("requests-topic", Topics.EDGE_REQUESTS);
     d.put("viewer-topic", Topics.VIEWER_EVENTS);

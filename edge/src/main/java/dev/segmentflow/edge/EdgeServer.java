@@ -1,8 +1,11 @@
 package dev.segmentflow.edge;
 
 import dev.segmentflow.cache.policy.LruCache;
+import dev.segmentflow.cache.policy.PlannerPolicy;
 import dev.segmentflow.cache.policy.S3FifoCache;
 import dev.segmentflow.cache.policy.ServingPolicy;
+import dev.segmentflow.cache.policy.SieveCache;
+import dev.segmentflow.cache.popularity.PopularityConfig;
 import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.transcode.store.OriginStore;
 import io.javalin.Javalin;
@@ -43,14 +46,8 @@ public final class EdgeServer implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.store = OriginStore.open(config.origin());
-    ServingPolicy policy =
-        switch (config.cachePolicy()) {
-          case "lru" -> new LruCache(config.cacheBytes());
-          case "s3fifo" -> new S3FifoCache(config.cacheBytes());
-          default ->
-              throw new IllegalArgumentException(
-                  "cache-policy is lru or s3fifo, not " + config.cachePolicy());
-        };
+    PlaylistLengths lengths = new PlaylistLengths();
+    ServingPolicy policy = policy(config, lengths);
     this.sink = new EventSink(config.bootstrapServers(), config.spoolDir(), metrics);
     this.cache =
         new EdgeCache(
@@ -104,7 +101,8 @@ public final class EdgeServer implements AutoCloseable {
               c.jetty.modifyServer(s -> s.setStopTimeout(config.shutdownGrace().toMillis()));
             });
     HlsRoute hls =
-        new HlsRoute(config, clock, cache, directives, playerData, signer, sink, metrics, inFlight);
+        new HlsRoute(
+            config, clock, cache, directives, playerData, signer, sink, metrics, inFlight, lengths);
     this.steering = new SteeringRoute(config, cache, this::load);
     StatusRoutes status = new StatusRoutes(config, cache, metrics, this::load);
     app.before(EdgeServer::cors);
@@ -115,6 +113,31 @@ public final class EdgeServer implements AutoCloseable {
     app.get("/steering/{asset}", steering);
     app.get("/metrics", status::metrics);
     app.get("/health", status::health);
+  }
+
+  /**
+   * The cache policy: the planner (the policy the simulator measures, planning with the sessions,
+   * titles and reach it sees) unless the configuration names a generic one.
+   */
+  private ServingPolicy policy(EdgeConfig config, PlaylistLengths lengths) {
+    return switch (config.cachePolicy()) {
+      case "lru" -> new LruCache(config.cacheBytes());
+      case "s3fifo" -> new S3FifoCache(config.cacheBytes());
+      case "sieve" -> new SieveCache(config.cacheBytes());
+      case "planner" -> {
+        PlannerPolicy p =
+            new PlannerPolicy(
+                config.cacheBytes(), PopularityConfig.defaults().halfLifeMillis(), lengths, 1);
+        metrics.gauge("edge_planner_sessions", p::activeSessions);
+        metrics.gauge("edge_planner_titles", p::titles);
+        metrics.gauge("edge_planner_title_lengths", lengths::titles);
+        metrics.describe("edge_planner_sessions", "viewer sessions the planner follows now");
+        yield p;
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "cache-policy is planner, s3fifo, sieve or lru, not " + config.cachePolicy());
+    };
   }
 
   public EdgeServer start() {

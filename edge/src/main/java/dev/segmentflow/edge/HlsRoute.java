@@ -33,6 +33,7 @@ final class HlsRoute implements Handler {
   private final EventSink sink;
   private final EdgeMetrics metrics;
   private final AtomicInteger inFlight;
+  private final PlaylistLengths lengths;
 
   HlsRoute(
       EdgeConfig config,
@@ -43,7 +44,8 @@ final class HlsRoute implements Handler {
       UrlSigner signer,
       EventSink sink,
       EdgeMetrics metrics,
-      AtomicInteger inFlight) {
+      AtomicInteger inFlight,
+      PlaylistLengths lengths) {
     this.config = config;
     this.clock = clock;
     this.cache = cache;
@@ -53,6 +55,7 @@ final class HlsRoute implements Handler {
     this.sink = sink;
     this.metrics = metrics;
     this.inFlight = inFlight;
+    this.lengths = lengths;
   }
 
   @Override
@@ -87,7 +90,7 @@ final class HlsRoute implements Handler {
       session = cmcd(ctx, o, now);
       EdgeCache.Served served;
       try {
-        served = cache.get(o);
+        served = cache.get(o, session);
       } catch (FileNotFoundException e) {
         ctx.status(404).contentType("text/plain").result("no such object");
         return;
@@ -98,6 +101,7 @@ final class HlsRoute implements Handler {
       }
       status = served.status();
       byte[] body = served.entry().body();
+      lengths.learn(o, body);
       String etag = served.entry().etag();
       if (o.playlist()) {
         String text = new String(body, StandardCharsets.UTF_8);

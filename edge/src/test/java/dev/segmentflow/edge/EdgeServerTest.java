@@ -301,6 +301,30 @@ class EdgeServerTest {
   }
 
   @Test
+  void thePlannerFollowsCmcdSessionsAndLearnsTitlesFromThePlaylistsItServes() throws Exception {
+    assertThat(get("/hls/a1/240p/index.m3u8").statusCode()).isEqualTo(200);
+    String cmcd =
+        java.net.URLEncoder.encode("cid=\"a1\",sid=\"sess-plan-1\"", StandardCharsets.UTF_8);
+    for (int seg = 0; seg < 2; seg++) {
+      assertThat(get(String.format("/hls/a1/240p/%06d.ts?CMCD=%s", seg, cmcd)).statusCode())
+          .isEqualTo(200);
+    }
+    String metrics = text(get("/metrics"));
+    assertThat(gauge(metrics, "edge_planner_sessions")).isGreaterThanOrEqualTo(1);
+    assertThat(gauge(metrics, "edge_planner_titles")).isGreaterThanOrEqualTo(1);
+    assertThat(gauge(metrics, "edge_planner_title_lengths")).isGreaterThanOrEqualTo(1);
+  }
+
+  static long gauge(String metrics, String name) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(name + " "))
+        .mapToLong(l -> Long.parseLong(l.substring(name.length() + 1).strip()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " missing from /metrics"));
+  }
+
+  @Test
   void reportsEveryRequestAndTurnsCmcdAndBeaconsIntoViewerEvents() throws Exception {
     String cmcd =
         java.net.URLEncoder.encode(

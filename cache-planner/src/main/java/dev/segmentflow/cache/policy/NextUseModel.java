@@ -199,6 +199,11 @@ public final class NextUseModel {
     }
   }
 
+  /** Whether any request for the title has been seen (and not yet forgotten). */
+  public boolean knows(String assetId) {
+    return titles.containsKey(assetId);
+  }
+
   /** Sessions in progress (not yet forgotten). */
   public int activeSessions() {
     return sessions.size();

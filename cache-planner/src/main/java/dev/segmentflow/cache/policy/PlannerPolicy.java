@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * resident objects and drops the one with the lowest expected request rate (expired ones first),
  * the online analogue of Belady's furthest next use; a miss is not admitted when it is expected to
  * be asked for less than the object it would push out. A prefetch is admitted only when the model
- * says it will be asked for before it would be evicted.
+ * says it will be asked for before it would be evicted (or, for a title it has never seen, on the
+ * directive's word).
  *
  * <p>Requests that are not media segments (playlists, keys of a foreign trace) go to an S3-FIFO
  * share of the cache: without titles, sessions and segments there is nothing to plan with. Its
@@ -188,8 +189,15 @@ public final class PlannerPolicy implements ServingPolicy {
     return model.rate(e.assetId, e.rendition, e.segment, now);
   }
 
-  /** Whether the estimate says the object will be asked for before it would be evicted. */
+  /**
+   * Whether the estimate says the object will be asked for before it would be evicted. For a title
+   * this cache has not seen asked for, the directive's word (the PopularityJob sees the whole
+   * region) is all there is: it stands, and admission still keeps it out of a full cache.
+   */
   private boolean worthPrefetching(Entry e) {
+    if (!model.knows(e.assetId)) {
+      return true;
+    }
     double perMillis = model.rate(e.assetId, e.rendition, e.segment, now) / 3_600_000;
     if (perMillis <= 0) {
       return false;
