@@ -127,7 +127,11 @@ public final class EdgeServer implements AutoCloseable {
       case "planner" -> {
         PlannerPolicy p =
             new PlannerPolicy(
-                config.cacheBytes(), PopularityConfig.defaults().halfLifeMillis(), lengths, 1);
+                config.cacheBytes(),
+                PopularityConfig.defaults().halfLifeMillis(),
+                PopularityConfig.defaults().fastHalfLifeMillis(),
+                lengths,
+                1);
         metrics.gauge("edge_planner_sessions", p::activeSessions);
         metrics.gauge("edge_planner_titles", p::titles);
         metrics.gauge("edge_planner_title_lengths", lengths::titles);

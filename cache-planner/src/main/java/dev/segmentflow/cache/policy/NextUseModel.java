@@ -15,10 +15,11 @@ import java.util.Map;
  *
  * <p>{@link #rate} is the expected requests per hour for one object: the sum over the sessions in
  * progress positioned before it on the same title of (probability to reach it in that rendition) /
- * (time until they get there), plus the title's session arrival rate times the expected requests
- * per session start for a segment that far into a title, times the rendition's share. Evicting the
- * object with the lowest rate is the online analogue of Belady's furthest next use; for byte hit
- * ratio the object's size cancels out (keeping it costs its size, a hit saves its size).
+ * (time until they get there), plus the title's session arrival rate (the larger of its rate over
+ * hours and its recent rate) times the expected requests per session start for a segment that far
+ * into a title, times the rendition's share. Evicting the object with the lowest rate is the online
+ * analogue of Belady's furthest next use; for byte hit ratio the object's size cancels out (keeping
+ * it costs its size, a hit saves its size).
  *
  * <p>Everything is learnt from the requests: the reach curve (over the fraction of a title watched,
  * so titles of any length share it), rendition shares, how often a session switches rendition
@@ -33,6 +34,7 @@ public final class NextUseModel {
   static final int MAX_AHEAD = 600;
 
   private final long halfLifeMillis;
+  private final long recentHalfLifeMillis;
   private final long idleMillis;
   private final long defaultPaceMillis;
   private final TitleLengths lengths;
@@ -61,12 +63,20 @@ public final class NextUseModel {
 
   /**
    * @param halfLifeMillis how fast arrival rates, the reach curve and shares forget
+   * @param recentHalfLifeMillis the half-life of a title's recent arrival rate: a title is taken to
+   *     arrive at the larger of the two rates, so a title that has just started trending or was
+   *     just released counts at its current rate, not at its average of the last hours
    * @param idleMillis a session silent this long has ended (abandoned, or paused past caring)
    * @param defaultPaceMillis time between two segments of a session, until it has shown its own
    */
   public NextUseModel(
-      long halfLifeMillis, long idleMillis, long defaultPaceMillis, TitleLengths lengths) {
+      long halfLifeMillis,
+      long recentHalfLifeMillis,
+      long idleMillis,
+      long defaultPaceMillis,
+      TitleLengths lengths) {
     this.halfLifeMillis = halfLifeMillis;
+    this.recentHalfLifeMillis = recentHalfLifeMillis;
     this.idleMillis = idleMillis;
     this.defaultPaceMillis = defaultPaceMillis;
     this.lengths = lengths;
@@ -78,6 +88,7 @@ public final class NextUseModel {
   private static final class Title {
     final String assetId;
     final DecayedRate starts = new DecayedRate();
+    final DecayedRate recentStarts = new DecayedRate();
     final List<Session> active = new ArrayList<>(2);
     int length = -1;
 
@@ -111,9 +122,7 @@ public final class NextUseModel {
         .computeIfAbsent(rendition, r -> new DecayedRate())
         .add(timeMillis, 1, halfLifeMillis);
     allRenditions.add(timeMillis, 1, halfLifeMillis);
-    int length = Math.max(t.length, segment + 1);
-    // Weighted so that the curve reads as requests per segment per session start.
-    reach[bin(segment, length)].add(timeMillis, BINS / (double) length, halfLifeMillis);
+    learnReach(segment, Math.max(t.length, segment + 1), timeMillis);
     if (sessionId == null) {
       return;
     }
@@ -128,6 +137,7 @@ public final class NextUseModel {
       sessions.put(sessionId, s);
       t.active.add(s);
       t.starts.add(timeMillis, 1, halfLifeMillis);
+      t.recentStarts.add(timeMillis, 1, recentHalfLifeMillis);
       starts.add(timeMillis, 1, halfLifeMillis);
     } else {
       int advanced = segment - s.position;
@@ -157,10 +167,12 @@ public final class NextUseModel {
     int length = Math.max(t.length, segment + 1);
     double share = shares.getOrDefault(rendition, 0.0);
     double atSegment = perStart[bin(segment, length)];
-    double fresh =
-        DecayedRate.perHour(t.starts.valueAt(nowMillis, halfLifeMillis), halfLifeMillis)
-            * atSegment
-            * share;
+    double arrivals =
+        Math.max(
+            DecayedRate.perHour(t.starts.valueAt(nowMillis, halfLifeMillis), halfLifeMillis),
+            DecayedRate.perHour(
+                t.recentStarts.valueAt(nowMillis, recentHalfLifeMillis), recentHalfLifeMillis));
+    double fresh = arrivals * atSegment * share;
     double ahead = 0;
     for (Session s : t.active) {
       int gap = segment - s.position;
@@ -242,6 +254,23 @@ public final class NextUseModel {
   private double switchProbability(long nowMillis) {
     double n = steps.valueAt(nowMillis, halfLifeMillis);
     return n <= 0 ? 0 : Math.min(1, switches.valueAt(nowMillis, halfLifeMillis) / n);
+  }
+
+  /**
+   * Adds one request to the reach curve, weighted so that the curve reads as requests per segment
+   * per session start: a bin of a long title holds length / BINS segments, each counting BINS /
+   * length; a segment of a title shorter than BINS segments spans several bins, each counting it
+   * once.
+   */
+  private void learnReach(int segment, int length, long timeMillis) {
+    if (length >= BINS) {
+      reach[bin(segment, length)].add(timeMillis, BINS / (double) length, halfLifeMillis);
+      return;
+    }
+    int last = Math.min(BINS, (int) ((long) (segment + 1) * BINS / length));
+    for (int b = bin(segment, length); b < Math.max(last, bin(segment, length) + 1); b++) {
+      reach[b].add(timeMillis, 1, halfLifeMillis);
+    }
   }
 
   private static int bin(int segment, int length) {

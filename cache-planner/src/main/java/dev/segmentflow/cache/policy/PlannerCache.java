@@ -37,7 +37,12 @@ public final class PlannerCache implements VideoCache {
     this.config = config;
     this.catalogue = catalogue;
     this.policy =
-        new PlannerPolicy(capacityBytes, config.halfLifeMillis(), catalogue::segments, seed);
+        new PlannerPolicy(
+            capacityBytes,
+            config.halfLifeMillis(),
+            config.fastHalfLifeMillis(),
+            catalogue::segments,
+            seed);
     policy.onEvict(prefetchedUnused::remove);
     policy.expiry(this::expired);
   }

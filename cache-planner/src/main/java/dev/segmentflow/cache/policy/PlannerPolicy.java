@@ -72,13 +72,23 @@ public final class PlannerPolicy implements ServingPolicy {
 
   /**
    * @param halfLifeMillis how fast the model forgets arrival rates, the reach curve and shares
+   * @param recentHalfLifeMillis the half-life of a title's recent arrival rate (trending titles)
    * @param lengths how many segments a title has (from the catalogue, or the playlists served)
    */
   public PlannerPolicy(
-      long capacityBytes, long halfLifeMillis, NextUseModel.TitleLengths lengths, long seed) {
+      long capacityBytes,
+      long halfLifeMillis,
+      long recentHalfLifeMillis,
+      NextUseModel.TitleLengths lengths,
+      long seed) {
     this.capacity = capacityBytes;
     this.model =
-        new NextUseModel(halfLifeMillis, SESSION_IDLE_MILLIS, DEFAULT_PACE_MILLIS, lengths);
+        new NextUseModel(
+            halfLifeMillis,
+            recentHalfLifeMillis,
+            SESSION_IDLE_MILLIS,
+            DEFAULT_PACE_MILLIS,
+            lengths);
     this.generic = new S3FifoCache(capacityBytes);
     this.random = new SplittableRandom(seed);
   }

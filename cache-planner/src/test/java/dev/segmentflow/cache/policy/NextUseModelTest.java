@@ -17,7 +17,7 @@ class NextUseModelTest {
 
   /** Viewer 0 watched all 20 segments earlier; viewer 1 has watched 0..4 and is still watching. */
   static NextUseModel twoViewers() {
-    NextUseModel m = new NextUseModel(HALF_LIFE, IDLE, PACE, (asset, rendition) -> 20);
+    NextUseModel m = new NextUseModel(HALF_LIFE, HALF_LIFE, IDLE, PACE, (asset, rendition) -> 20);
     for (int seg = 0; seg < 20; seg++) {
       m.observe("v0", "a", "720p", seg, -1_000_000 + seg * PACE);
     }
@@ -61,6 +61,24 @@ class NextUseModelTest {
     long now = 4 * PACE;
     // No session has switched and nobody has asked for 1080p: nothing protects it.
     assertThat(m.rate("a", "1080p", 7, now)).isZero();
+  }
+
+  @Test
+  void aTitleThatHasJustStartedTrendingCountsAtItsRecentRate() {
+    // Four starts in 40 s: over 6 h that is about 4 * ln 2 / 6 = 0.46 an hour, at its recent
+    // (1 h) rate about 4 * ln 2 = 2.77 an hour, each start decayed over the seconds since.
+    long hour = 3_600_000L;
+    NextUseModel m = new NextUseModel(6 * hour, hour, IDLE, PACE, (asset, rendition) -> 1);
+    for (int s = 0; s < 4; s++) {
+      m.observe("s" + s, "t", "720p", 0, s * 10_000L);
+    }
+    long now = 40_000;
+    double recent = 0;
+    for (int s = 0; s < 4; s++) {
+      recent += Math.pow(0.5, (now - s * 10_000.0) / hour);
+    }
+    // One segment, one rendition, every start requests it: perStart 1, share 1.
+    assertThat(m.rate("t", "720p", 0, now)).isCloseTo(recent * Math.log(2), within(1e-6));
   }
 
   @Test

@@ -71,23 +71,7 @@ public final class VideoWorkload implements SegmentCatalogue {
      * the shape of a user-generated or news catalogue.
      */
     public static Spec shortClips(long seed) {
-      Spec s = standard(seed);
-      return new Spec(
-          seed,
-          4000,
-          s.regions,
-          s.regionWeights,
-          s.days,
-          30_000,
-          0.8,
-          s.ladder,
-          s.segmentSeconds,
-          s.localShare,
-          0.8,
-          0.7,
-          s.releaseShare,
-          s.trendingSpikesPerDay,
-          Shape.SHORT);
+      return standard(seed).reshaped(4000, 30_000, 0.8, 0.8, 0.7, Shape.SHORT);
     }
 
     /**
@@ -96,22 +80,33 @@ public final class VideoWorkload implements SegmentCatalogue {
      */
     public static Spec longForm(long seed) {
       Spec s = standard(seed);
+      return s.reshaped(600, 3000, s.zipfAlpha, 0.9, 0.6, Shape.LONG);
+    }
+
+    /** This workload with another catalogue, audience and way of watching. */
+    private Spec reshaped(
+        int titleCount,
+        int perDay,
+        double alpha,
+        double shapeOfAbandon,
+        double scaleOfAbandon,
+        Shape newShape) {
       return new Spec(
           seed,
-          600,
-          s.regions,
-          s.regionWeights,
-          s.days,
-          3000,
-          s.zipfAlpha,
-          s.ladder,
-          s.segmentSeconds,
-          s.localShare,
-          0.9,
-          0.6,
-          s.releaseShare,
-          s.trendingSpikesPerDay,
-          Shape.LONG);
+          titleCount,
+          regions,
+          regionWeights,
+          days,
+          perDay,
+          alpha,
+          ladder,
+          segmentSeconds,
+          localShare,
+          shapeOfAbandon,
+          scaleOfAbandon,
+          releaseShare,
+          trendingSpikesPerDay,
+          newShape);
     }
 
     public static Spec of(String shape, long seed) {
