@@ -14,11 +14,14 @@ public final class PlaylistRewriter {
   public static String withToken(String text, String token) {
     StringBuilder b = new StringBuilder(text.length() + 64);
     for (String line : text.split("\n", -1)) {
-      if (line.isEmpty()) {
-        b.append('\n');
+      String stripped = line.strip();
+      if (stripped.isEmpty()) {
+        b.append(line).append('\n'); // a blank line, whitespace or not, stays one
         continue;
       }
-      if (line.startsWith("#")) {
+      // A line that is a tag once stripped is no URI: a token appended to it would turn it into
+      // a tag for the next reader too, with the token inside.
+      if (line.startsWith("#") || stripped.startsWith("#")) {
         Matcher m = QUOTED_URI.matcher(line);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -28,7 +31,7 @@ public final class PlaylistRewriter {
         m.appendTail(out);
         b.append(out);
       } else {
-        b.append(addToken(line.strip(), token));
+        b.append(addToken(stripped, token));
       }
       b.append('\n');
     }

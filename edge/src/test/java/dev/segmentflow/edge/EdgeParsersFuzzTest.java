@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.segmentflow.testkit.FuzzRuns;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * What the edge parses from requests, fuzzed: paths, ranges, tokens, CMCD, and the playlists it
@@ -20,6 +22,7 @@ class EdgeParsersFuzzTest {
   /** An accepted path names an object inside the store: no traversal, no odd characters. */
   @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void hlsPaths(FuzzedDataProvider data) {
+    FuzzRuns.count("hlsPaths");
     String path = data.consumeRemainingAsString();
     HlsObject.Parsed p = HlsObject.parse(path);
     assertThat(p.object().isPresent()).isEqualTo(p.refusal() == null);
@@ -38,6 +41,7 @@ class EdgeParsersFuzzTest {
   /** A partial range lies inside the body, whatever the header says. */
   @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void ranges(FuzzedDataProvider data) {
+    FuzzRuns.count("ranges");
     long total = data.consumeLong(0, 1L << 40);
     String header = data.consumeRemainingAsString();
     ByteRange.Answer a = ByteRange.resolve(Optional.of(header), total);
@@ -51,6 +55,7 @@ class EdgeParsersFuzzTest {
   /** A token the fuzzer made up is never accepted. */
   @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void tokens(FuzzedDataProvider data) {
+    FuzzRuns.count("tokens");
     String prefix = data.consumeString(64);
     String ip = data.consumeString(40);
     long now = data.consumeLong(0, 4_000_000_000L);
@@ -61,6 +66,7 @@ class EdgeParsersFuzzTest {
   /** CMCD is parsed or refused as Malformed, nothing else. */
   @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void cmcd(FuzzedDataProvider data) {
+    FuzzRuns.count("cmcd");
     String query = data.consumeBoolean() ? data.consumeString(512) : null;
     String header = data.consumeRemainingAsString();
     try {
@@ -75,6 +81,7 @@ class EdgeParsersFuzzTest {
   /** Rewriting a playlist keeps its lines: one out for every one in, tags still tags. */
   @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void playlistRewrite(FuzzedDataProvider data) {
+    FuzzRuns.count("playlistRewrite");
     String token = data.consumeString(64).replaceAll("[^A-Za-z0-9._~-]", "");
     String text = data.consumeRemainingAsString();
     String out = PlaylistRewriter.withToken(text, token.isEmpty() ? "t" : token);
@@ -84,5 +91,10 @@ class EdgeParsersFuzzTest {
     for (int i = 0; i < in.length; i++) {
       assertThat(rewritten[i].startsWith("#")).isEqualTo(in[i].startsWith("#"));
     }
+  }
+
+  @AfterAll
+  static void reportExecutions() {
+    FuzzRuns.print();
   }
 }

@@ -58,6 +58,10 @@ public final class HlsPlaylists {
         String v = line.substring("#EXTINF:".length());
         int comma = v.indexOf(',');
         duration = Double.parseDouble(comma >= 0 ? v.substring(0, comma) : v);
+        if (!Double.isFinite(duration) || duration < 0) {
+          throw new IllegalArgumentException("EXTINF duration a player cannot wait for: " + line);
+        }
+        duration += 0.0; // "-0" is a zero-length segment, not a negative one
       } else if (line.startsWith("#EXT-X-MAP:")) {
         Matcher m = MAP_URI.matcher(line);
         if (m.find()) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.segmentflow.testkit.FuzzRuns;
 import java.net.URI;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * The players' playlist parsers, fuzzed: a playlist is read or refused with an
@@ -15,6 +17,7 @@ class HlsPlaylistsFuzzTest {
 
   @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void master(FuzzedDataProvider data) {
+    FuzzRuns.count("master");
     try {
       for (HlsPlaylists.Variant v : HlsPlaylists.master(BASE, data.consumeRemainingAsString())) {
         assertThat(v.bandwidthBps()).isNotNegative();
@@ -27,6 +30,7 @@ class HlsPlaylistsFuzzTest {
 
   @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void media(FuzzedDataProvider data) {
+    FuzzRuns.count("media");
     try {
       HlsPlaylists.Media m = HlsPlaylists.media(BASE, data.consumeRemainingAsString());
       for (HlsPlaylists.Segment s : m.segments()) {
@@ -36,5 +40,10 @@ class HlsPlaylistsFuzzTest {
     } catch (IllegalArgumentException refused) {
       assertThat(refused.getMessage()).isNotBlank();
     }
+  }
+
+  @AfterAll
+  static void reportExecutions() {
+    FuzzRuns.print();
   }
 }

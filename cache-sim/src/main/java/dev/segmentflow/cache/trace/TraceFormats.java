@@ -65,15 +65,17 @@ public final class TraceFormats {
       }
       try {
         out.add(
-            new TraceRequest(
-                Long.parseLong(f[0]),
-                f[1],
-                Long.parseLong(f[2]),
-                blank(f[3]),
-                blank(f[4]),
-                blank(f[5]),
-                Integer.parseInt(f[6]),
-                blank(f[7])));
+            replayable(
+                n,
+                new TraceRequest(
+                    Long.parseLong(f[0]),
+                    f[1],
+                    Long.parseLong(f[2]),
+                    blank(f[3]),
+                    blank(f[4]),
+                    blank(f[5]),
+                    Integer.parseInt(f[6]),
+                    blank(f[7]))));
       } catch (NumberFormatException e) {
         throw new IOException("line " + n + ": " + e.getMessage(), e);
       }
@@ -97,15 +99,21 @@ public final class TraceFormats {
         continue;
       }
       String[] f = line.split(",", -1);
+      TraceRequest r;
       try {
-        out.add(
+        double seconds = Double.parseDouble(f[timeColumn - 1].trim());
+        if (!Double.isFinite(seconds)) {
+          throw new IOException("line " + n + ": time " + f[timeColumn - 1].trim());
+        }
+        r =
             TraceRequest.plain(
-                (long) (Double.parseDouble(f[timeColumn - 1].trim()) * 1000),
+                (long) (seconds * 1000),
                 f[keyColumn - 1].trim(),
-                Long.parseLong(f[sizeColumn - 1].trim())));
+                Long.parseLong(f[sizeColumn - 1].trim()));
       } catch (RuntimeException e) {
         throw new IOException("line " + n + ": " + e.getMessage(), e);
       }
+      out.add(replayable(n, r));
     }
     return out;
   }
@@ -136,6 +144,21 @@ public final class TraceFormats {
       long size = Integer.toUnsignedLong(b.getInt());
       out.add(TraceRequest.plain(time * 1000, Long.toUnsignedString(id), size));
     }
+  }
+
+  /** A request a cache can replay: a time and a size that are not negative. */
+  private static TraceRequest replayable(int line, TraceRequest r) throws IOException {
+    if (r.timeMillis() < 0 || r.sizeBytes() < 0) {
+      throw new IOException(
+          "line "
+              + line
+              + ": negative time or size ("
+              + r.timeMillis()
+              + " ms, "
+              + r.sizeBytes()
+              + " bytes)");
+    }
+    return r;
   }
 
   private static String nz(String s) {

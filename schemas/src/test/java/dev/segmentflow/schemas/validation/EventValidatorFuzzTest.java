@@ -9,6 +9,8 @@ import dev.segmentflow.schemas.events.EdgeRequest;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.flink.RawRecord;
 import dev.segmentflow.schemas.flink.RecordTime;
+import dev.segmentflow.testkit.FuzzRuns;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * The JSON validator, fuzzed with what arrives on a topic: it never throws, every refusal has a
@@ -21,11 +23,13 @@ class EventValidatorFuzzTest {
 
   @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void viewerEvents(FuzzedDataProvider data) {
+    FuzzRuns.count("viewerEvents");
     check(VIEWER, data.consumeRemainingAsBytes());
   }
 
   @FuzzTest(maxDuration = "10m", maxExecutions = 1_000_000)
   void edgeRequests(FuzzedDataProvider data) {
+    FuzzRuns.count("edgeRequests");
     check(EDGE, data.consumeRemainingAsBytes());
   }
 
@@ -41,5 +45,10 @@ class EventValidatorFuzzTest {
       assertThat(v.reason()).isNotNull();
       assertThat(v.detail()).isNotBlank();
     }
+  }
+
+  @AfterAll
+  static void reportExecutions() {
+    FuzzRuns.print();
   }
 }

@@ -18,6 +18,21 @@ public final class PlaylistRules {
 
   private PlaylistRules() {}
 
+  /** A tag's decimal-integer when it fits an int (durations, versions); null when it cannot. */
+  private static Integer smallInteger(String digits) {
+    return digits.length() > 9 ? null : Integer.valueOf(digits);
+  }
+
+  /** A decimal-integer attribute (RFC 8216 4.2: at most 2^64 - 1); null when it is not one. */
+  private static Long bitsPerSecond(String value) {
+    return value != null && value.matches("[0-9]{1,18}") ? Long.valueOf(value) : null;
+  }
+
+  /** An EXTINF duration ({@code [0-9.]+}, which also matches "1.2.3"); null when malformed. */
+  private static Double decimal(String value) {
+    return value.matches("[0-9]+(\\.[0-9]*)?|\\.[0-9]+") ? Double.valueOf(value) : null;
+  }
+
   public static List<String> media(String text) {
     List<String> bad = new ArrayList<>();
     String[] lines = text.split("\n");
@@ -40,13 +55,16 @@ public final class PlaylistRules {
         bad.add("line after EXT-X-ENDLIST: " + l);
       }
       Matcher m = INT_TAG.matcher(l);
-      if (m.matches()) {
+      Integer value = m.matches() ? smallInteger(m.group(2)) : null;
+      if (m.matches() && value == null) {
+        bad.add(m.group(1) + " is beyond any value a player uses: " + m.group(2));
+      } else if (m.matches()) {
         switch (m.group(1)) {
           case "EXT-X-TARGETDURATION" -> {
-            target = Integer.parseInt(m.group(2));
+            target = value;
             targetTags++;
           }
-          case "EXT-X-VERSION" -> version = Integer.parseInt(m.group(2));
+          case "EXT-X-VERSION" -> version = value;
           case "EXT-X-MEDIA-SEQUENCE" -> {
             if (sawSegment) {
               bad.add("EXT-X-MEDIA-SEQUENCE after the first segment");
@@ -77,9 +95,12 @@ public final class PlaylistRules {
         endlist = true;
       }
       Matcher inf = EXTINF.matcher(l);
-      if (inf.matches()) {
+      Double duration = inf.matches() ? decimal(inf.group(1)) : null;
+      if (inf.matches() && duration == null) {
+        bad.add("EXTINF duration is not a decimal number: " + l);
+      } else if (inf.matches()) {
         sawSegment = true;
-        double d = Double.parseDouble(inf.group(1));
+        double d = duration;
         if (d != Math.rint(d)) {
           fractional = true;
         }
@@ -136,9 +157,14 @@ public final class PlaylistRules {
       }
       if (!attrs.containsKey("BANDWIDTH")) {
         bad.add("EXT-X-STREAM-INF without BANDWIDTH");
+      } else if (bitsPerSecond(attrs.get("BANDWIDTH")) == null) {
+        bad.add("BANDWIDTH is not a decimal-integer: " + l);
       } else if (attrs.containsKey("AVERAGE-BANDWIDTH")
-          && Long.parseLong(attrs.get("AVERAGE-BANDWIDTH"))
-              > Long.parseLong(attrs.get("BANDWIDTH"))) {
+          && bitsPerSecond(attrs.get("AVERAGE-BANDWIDTH")) == null) {
+        bad.add("AVERAGE-BANDWIDTH is not a decimal-integer: " + l);
+      } else if (attrs.containsKey("AVERAGE-BANDWIDTH")
+          && bitsPerSecond(attrs.get("AVERAGE-BANDWIDTH"))
+              > bitsPerSecond(attrs.get("BANDWIDTH"))) {
         bad.add("AVERAGE-BANDWIDTH above the peak BANDWIDTH: " + l);
       }
       if (attrs.containsKey("RESOLUTION") && !attrs.get("RESOLUTION").matches("[0-9]+x[0-9]+")) {
