@@ -101,7 +101,7 @@ final class HlsRoute implements Handler {
       }
       status = served.status();
       byte[] body = served.entry().body();
-      lengths.learn(o, body);
+      lengths.learn(o, body, status == CacheStatus.MISS);
       String etag = served.entry().etag();
       if (o.playlist()) {
         String text = new String(body, StandardCharsets.UTF_8);

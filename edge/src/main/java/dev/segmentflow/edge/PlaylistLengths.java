@@ -14,9 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PlaylistLengths implements NextUseModel.TitleLengths {
   private final Map<String, Integer> segments = new ConcurrentHashMap<>();
 
-  /** Counts the URI lines of a media playlist being served. */
-  void learn(HlsObject o, byte[] body) {
+  /**
+   * Counts the URI lines of a media playlist being served, when it came from the origin or the
+   * title is not known yet: hits of a known playlist (live players poll theirs every few seconds)
+   * are not read again.
+   */
+  void learn(HlsObject o, byte[] body, boolean fromOrigin) {
     if (o.type() != ObjectType.MEDIA_PLAYLIST || o.rendition() == null) {
+      return;
+    }
+    if (!fromOrigin && segments(o.assetId(), o.rendition()) >= 0) {
       return;
     }
     int n = 0;

@@ -267,8 +267,9 @@ public final class NextUseModel {
       reach[bin(segment, length)].add(timeMillis, BINS / (double) length, halfLifeMillis);
       return;
     }
-    int last = Math.min(BINS, (int) ((long) (segment + 1) * BINS / length));
-    for (int b = bin(segment, length); b < Math.max(last, bin(segment, length) + 1); b++) {
+    int first = bin(segment, length);
+    int end = Math.max(first + 1, Math.min(BINS, (int) ((long) (segment + 1) * BINS / length)));
+    for (int b = first; b < end; b++) {
       reach[b].add(timeMillis, 1, halfLifeMillis);
     }
   }
