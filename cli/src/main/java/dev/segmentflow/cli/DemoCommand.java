@@ -42,17 +42,9 @@ final class DemoCommand implements Callable<Integer> {
   static final List<String> REGIONS = List.of("eu", "us", "apac");
   static final List<String> RUNGS = List.of("480p", "360p", "240p");
 
-  /** The data of 'infra up', the origin store and the edges' spools under --dir. */
+  /** The data of 'infra up', the origin store and the Flink cluster under --dir. */
   static final List<String> CLEAN_ON_START =
-      List.of(
-          "kafka",
-          "clickhouse",
-          "s3",
-          "origin",
-          "flink",
-          "edge-spool-eu",
-          "edge-spool-us",
-          "edge-spool-apac");
+      List.of("kafka", "clickhouse", "s3", "origin", "flink");
 
   @Option(names = "--dir", description = "infrastructure folder (default: ${DEFAULT-VALUE})")
   Path dir = Path.of(".segmentflow");
@@ -151,13 +143,15 @@ final class DemoCommand implements Callable<Integer> {
   private Infra.State cleanInfrastructure() throws Exception {
     Infra.down(dir, System.out);
     List<String> removed = new ArrayList<>();
-    for (String data : CLEAN_ON_START) {
-      Path p = dir.resolve(data);
+    List<String> data = new ArrayList<>(CLEAN_ON_START);
+    REGIONS.forEach(r -> data.add(spoolDir(r)));
+    for (String name : data) {
+      Path p = dir.resolve(name);
       if (Files.exists(p)) {
         try (var files = Files.walk(p)) {
           files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
-        removed.add(data);
+        removed.add(name);
       }
     }
     System.out.println(
@@ -214,7 +208,7 @@ final class DemoCommand implements Callable<Integer> {
                           "cache-bytes",
                           Long.toString(64L << 20),
                           "spool-dir",
-                          dir.resolve("edge-spool-" + region).toString())),
+                          dir.resolve(spoolDir(region)).toString())),
                   Clock.systemUTC())
               .start();
       edges.add(edge);
@@ -222,6 +216,11 @@ final class DemoCommand implements Callable<Integer> {
       System.out.printf("      %-5s %s/hls/vtest/master.m3u8%n", region, edgeUrls.get(region));
     }
     return edgeUrls;
+  }
+
+  /** Where a region's edge spools its access log while Kafka is away. */
+  private static String spoolDir(String region) {
+    return "edge-spool-" + region;
   }
 
   /** Job name to job id, each RUNNING, with event time and popularity scaled to minutes. */

@@ -34,10 +34,6 @@ public enum RecordTime implements SerializableTimestampAssigner<RawRecord> {
     this.field = field;
   }
 
-  public String field() {
-    return field;
-  }
-
   @Override
   public long extractTimestamp(RawRecord r, long kafkaTimestamp) {
     long t = read(r.value(), field);
