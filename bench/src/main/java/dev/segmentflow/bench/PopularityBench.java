@@ -19,6 +19,7 @@ import dev.segmentflow.schemas.flink.RecordTime;
 import dev.segmentflow.schemas.kafka.TopicCreator;
 import dev.segmentflow.schemas.validation.EventValidator;
 import dev.segmentflow.schemas.validation.Validation;
+import dev.segmentflow.testkit.CollectingSink;
 import dev.segmentflow.testkit.FlinkMiniCluster;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +27,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,6 +50,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Arguments: [hours of trace] [titles] [sessions per day].
  */
 public final class PopularityBench {
+  private static final int PARTITIONS = 4;
+  private static final AtomicInteger RUNS = new AtomicInteger();
+
   public static void main(String[] args) throws Exception {
     int hours = args.length > 0 ? Integer.parseInt(args[0]) : 6;
     int titles = args.length > 1 ? Integer.parseInt(args[1]) : 300;
@@ -55,24 +63,119 @@ public final class PopularityBench {
             .withFastHalfLife(Duration.ofMinutes(10))
             .withThresholdScale(perDay / 24.0 / 3 / 100_000);
 
-    progress("[1/4] generating %d h of viewing: %d titles, %d sessions/day", hours, titles, perDay);
+    progress("[1/5] generating %d h of viewing: %d titles, %d sessions/day", hours, titles, perDay);
     VideoWorkload workload =
         new VideoWorkload(VideoWorkload.Spec.standard(5).sized(titles, perDay));
     long base = System.currentTimeMillis() - 72 * 3_600_000L;
     List<byte[]> input = new ArrayList<>();
+    List<byte[]> sessions = new ArrayList<>();
+    // What is still warm at the end: served within the last half-life.
+    Set<String> activeSegments = new HashSet<>();
+    Set<String> activeTitles = new HashSet<>();
+    long end = hours * 3_600_000L;
     for (TraceRequest r : workload.generate()) {
-      if (r.timeMillis() >= hours * 3_600_000L) {
+      if (r.timeMillis() >= end) {
         break;
       }
       EdgeRequest e = TraceEvents.edgeRequest(r, base);
       input.add(Json.string(e).getBytes(StandardCharsets.UTF_8));
+      sessions.add(r.sessionId().getBytes(StandardCharsets.UTF_8));
+      if (r.timeMillis() >= end - config.halfLifeMillis()) {
+        activeSegments.add(r.region() + "/" + r.key());
+        activeTitles.add(r.region() + "/" + r.assetId());
+      }
     }
     progress("      %d edge requests", input.size());
 
-    progress("[2/4] plain Java loop");
-    long[] loopDirectives = new long[1];
+    progress("[2/5] plain Java loop (a warm-up pass, then the measured one)");
+    runLoop(input, config);
     long loopCpu = cpuNanos();
     long loopWall = System.nanoTime();
+    long loopDirectives = runLoop(input, config);
+    loopCpu = cpuNanos() - loopCpu;
+    loopWall = System.nanoTime() - loopWall;
+    progress("      %d directives, %.1f s CPU", loopDirectives, loopCpu / 1e9);
+
+    Path dir = Files.createTempDirectory("popularity-bench");
+    try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"));
+        FlinkMiniCluster flink = FlinkMiniCluster.start()) {
+      progress(
+          "[3/5] producing into Kafka at %s (%d partitions)", kafka.bootstrapServers(), PARTITIONS);
+      String in = "bench.edge.requests";
+      String viewer = "bench.viewer.events";
+      TopicCreator.ensure(
+          kafka.bootstrapServers(),
+          List.of(
+              new TopicSpec(in, PARTITIONS, Duration.ofDays(7), "delete", "sessionId"),
+              new TopicSpec(viewer, 1, Duration.ofDays(7), "delete", "sessionId"),
+              new TopicSpec("bench.directives", 1, Duration.ofDays(7), "delete", "asset"),
+              new TopicSpec("bench.dlq", 1, Duration.ofDays(7), "delete", "topic")),
+          (short) 1);
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+        for (int i = 0; i < input.size(); i++) {
+          // Keyed by session as the edge keys its log: a session's requests stay in order.
+          producer.send(new ProducerRecord<>(in, sessions.get(i), input.get(i)));
+        }
+      }
+
+      // The first run warms the JIT up for both measured ones, as the loop's first pass does.
+      runJob(flink, kafka.bootstrapServers(), in, viewer, config, 1, "[4/5] warm-up:");
+      JobRun one = runJob(flink, kafka.bootstrapServers(), in, viewer, config, 1, "[4/5]");
+      JobRun two = runJob(flink, kafka.bootstrapServers(), in, viewer, config, 2, "[5/5]");
+      if (one.directives != loopDirectives || two.directives != loopDirectives) {
+        throw new IllegalStateException(
+            "the job's directives differ from the loop's: loop "
+                + loopDirectives
+                + ", 1 slot "
+                + one.directives
+                + ", 2 slots "
+                + two.directives);
+      }
+
+      double loopEps = input.size() / (loopCpu / 1e9);
+      double jobEps = input.size() / (one.cpuNanos / 1e9);
+      System.out.printf(
+          Locale.ROOT,
+          "events=%d active_titles=%d active_segments=%d loop_cpu_s=%.2f loop_wall_s=%.2f%n",
+          input.size(),
+          activeTitles.size(),
+          activeSegments.size(),
+          loopCpu / 1e9,
+          loopWall / 1e9);
+      for (JobRun run : List.of(one, two)) {
+        System.out.printf(
+            Locale.ROOT,
+            "slots=%d cpu_s=%.2f wall_s=%.2f eps=%.0f directives=%d checkpoints=%d"
+                + " checkpoint_bytes_max=%d checkpoint_bytes_per_active_segment=%.1f"
+                + " checkpoint_ms_p95=%d%n",
+            run.slots,
+            run.cpuNanos / 1e9,
+            run.wallNanos / 1e9,
+            input.size() / (run.wallNanos / 1e9),
+            run.directives,
+            run.checkpoints.count(),
+            run.checkpoints.maxStateBytes(),
+            (double) run.checkpoints.maxStateBytes() / Math.max(1, activeSegments.size()),
+            run.checkpoints.p95DurationMillis());
+      }
+      System.out.printf(Locale.ROOT, "loop_eps_per_core=%.0f%n", loopEps);
+      System.out.printf(
+          Locale.ROOT,
+          "ratio=%.3f job_eps_per_core=%.0f scale2=%.2f%n",
+          jobEps / loopEps,
+          jobEps,
+          (double) one.wallNanos / two.wallNanos);
+    }
+  }
+
+  /** Parse and validate each record, the job's computation in one loop, serialise directives. */
+  private static long runLoop(List<byte[]> input, PopularityConfig config) {
+    long[] directives = new long[1];
     EventValidator<EdgeRequest> validator = EventValidator.of(EdgeRequest.class);
     PopularityLoop loop =
         new PopularityLoop(
@@ -80,7 +183,7 @@ public final class PopularityBench {
             new PopularityLoop.Output() {
               @Override
               public void directive(Directive d) {
-                loopDirectives[0]++;
+                directives[0]++;
                 Json.string(d);
               }
 
@@ -100,75 +203,60 @@ public final class PopularityBench {
       }
     }
     loop.drain();
-    loopCpu = cpuNanos() - loopCpu;
-    loopWall = System.nanoTime() - loopWall;
-    progress("      %d directives, %.1f s CPU", loopDirectives[0], loopCpu / 1e9);
+    return directives[0];
+  }
 
-    Path dir = Files.createTempDirectory("popularity-bench");
-    try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"));
-        FlinkMiniCluster flink = FlinkMiniCluster.start()) {
-      progress("[3/4] producing into Kafka at %s", kafka.bootstrapServers());
-      String in = "bench.edge.requests";
-      String viewer = "bench.viewer.events";
-      TopicCreator.ensure(
-          kafka.bootstrapServers(),
-          List.of(
-              new TopicSpec(in, 1, Duration.ofDays(7), "delete", "sessionId"),
-              new TopicSpec(viewer, 1, Duration.ofDays(7), "delete", "sessionId"),
-              new TopicSpec("bench.directives", 1, Duration.ofDays(7), "delete", "asset"),
-              new TopicSpec("bench.dlq", 1, Duration.ofDays(7), "delete", "topic")),
-          (short) 1);
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-      p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-        for (byte[] raw : input) {
-          producer.send(new ProducerRecord<>(in, raw));
-        }
-      }
+  /** One run of the job over the whole topic, from the earliest offset. */
+  record JobRun(
+      int slots, long cpuNanos, long wallNanos, long directives, CheckpointFigures checkpoints) {}
 
-      progress("[4/4] PopularityJob on the MiniCluster (parallelism 1, RocksDB)");
-      StreamExecutionEnvironment env = flink.environment(1);
-      env.configure(PopularityJob.rocksDb());
-      env.enableCheckpointing(5_000);
-      String brokers = kafka.bootstrapServers();
-      EventTimeOptions time = EventTimeOptions.defaults();
-      PopularityJob.build(
-          env,
-          RecordTime.EDGE_REQUEST.from(
-              env, KafkaEndpoints.rawSource(brokers, in, "bench", true), time, in),
-          RecordTime.VIEWER_EVENT.from(
-              env, KafkaEndpoints.rawSource(brokers, viewer, "bench", true), time, viewer),
-          config,
-          new PopularityJob.Sinks(
-              KafkaEndpoints.jsonSink(
-                  brokers, "bench.directives", (Directive d) -> d.assetId(), "bench-directives"),
-              new DiscardingSink<>(),
-              new DiscardingSink<>(),
-              KafkaEndpoints.jsonSink(brokers, "bench.dlq", d -> "dlq", "bench-dlq"),
-              new DiscardingSink<>()));
-      long jobCpu = cpuNanos();
-      long jobWall = System.nanoTime();
-      env.execute("popularity-bench");
-      jobCpu = cpuNanos() - jobCpu;
-      jobWall = System.nanoTime() - jobWall;
-
-      double loopEps = input.size() / (loopCpu / 1e9);
-      double jobEps = input.size() / (jobCpu / 1e9);
-      System.out.printf(
-          Locale.ROOT,
-          "events=%d loop_cpu_s=%.2f loop_wall_s=%.2f job_cpu_s=%.2f job_wall_s=%.2f%n",
-          input.size(),
-          loopCpu / 1e9,
-          loopWall / 1e9,
-          jobCpu / 1e9,
-          jobWall / 1e9);
-      System.out.printf(Locale.ROOT, "loop_eps_per_core=%.0f%n", loopEps);
-      System.out.printf(
-          Locale.ROOT, "ratio=%.3f job_eps_per_core=%.0f%n", jobEps / loopEps, jobEps);
-    }
+  private static JobRun runJob(
+      FlinkMiniCluster flink,
+      String brokers,
+      String in,
+      String viewer,
+      PopularityConfig config,
+      int slots,
+      String stage)
+      throws Exception {
+    progress(
+        "%s PopularityJob on the MiniCluster (%d slot%s, RocksDB, incremental checkpoints every 5 s)",
+        stage, slots, slots == 1 ? "" : "s");
+    StreamExecutionEnvironment env = flink.environment(slots);
+    env.configure(PopularityJob.rocksDb());
+    env.enableCheckpointing(5_000);
+    EventTimeOptions time = EventTimeOptions.defaults();
+    String group = "bench-" + RUNS.incrementAndGet(); // a fresh group reads from the start
+    CollectingSink<Directive> directives = new CollectingSink<>();
+    PopularityJob.build(
+        env,
+        RecordTime.EDGE_REQUEST.from(
+            env, KafkaEndpoints.rawSource(brokers, in, group, true), time, in),
+        RecordTime.VIEWER_EVENT.from(
+            env, KafkaEndpoints.rawSource(brokers, viewer, group, true), time, viewer),
+        config,
+        new PopularityJob.Sinks(
+            KafkaEndpoints.jsonSink(
+                brokers,
+                "bench.directives",
+                (Directive d) -> d.assetId(),
+                "bench-directives-" + slots),
+            directives,
+            new DiscardingSink<>(),
+            KafkaEndpoints.jsonSink(brokers, "bench.dlq", d -> "dlq", "bench-dlq-" + slots),
+            new DiscardingSink<>()));
+    long cpu = cpuNanos();
+    long wall = System.nanoTime();
+    JobClient job = env.executeAsync("popularity-bench-" + slots);
+    job.getJobExecutionResult().get();
+    cpu = cpuNanos() - cpu;
+    wall = System.nanoTime() - wall;
+    CheckpointFigures checkpoints =
+        CheckpointFigures.of(flink.miniCluster().getRestAddress().get(), job.getJobID());
+    progress(
+        "      %.1f s CPU, %.1f s wall, %d checkpoints",
+        cpu / 1e9, wall / 1e9, checkpoints.count());
+    return new JobRun(slots, cpu, wall, directives.values().size(), checkpoints);
   }
 
   private static long cpuNanos() {

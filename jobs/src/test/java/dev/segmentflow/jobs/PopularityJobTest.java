@@ -81,6 +81,70 @@ class PopularityJobTest {
     assertThat(letters.values()).hasSize(1);
   }
 
+  /**
+   * A title watched, forgotten (it decays away) and watched again hours later, known from its
+   * segment requests only. Read in one go, the later requests reach the title's state before the
+   * ticks in between have fired; the title must still start afresh when it is dropped, as it does
+   * in the time-ordered loop, and keep the requests that wait.
+   */
+  @Test
+  void aTitleThatDecaysAwayAndReturnsStartsAfreshAsInTheLoop(FlinkMiniCluster flink)
+      throws Exception {
+    var config = PopularityJobRestoreTest.CONFIG;
+    long base = System.currentTimeMillis() - 48 * PopularityJobRestoreTest.HOURS;
+    base -= base % config.tickMillis();
+    List<EdgeRequest> requests = new ArrayList<>();
+    // One play of another title: the viewer stream cannot be empty.
+    List<ViewerEvent> plays =
+        List.of(play(new TraceRequest(0, "t2/720p/0", 1, "eu", "t2", "720p", 0, "p"), base));
+    for (long start : new long[] {0, 12 * PopularityJobRestoreTest.HOURS}) {
+      for (int s = 0; s < 40; s++) {
+        String session = "s" + start + "-" + s;
+        long t = start + s * 7_000L;
+        for (int seg = 0; seg < 20; seg++) {
+          requests.add(
+              TraceEvents.edgeRequest(
+                  new TraceRequest(
+                      t + seg * 4_000L,
+                      "t1/720p/" + seg,
+                      1_000_000,
+                      "eu",
+                      "t1",
+                      "720p",
+                      seg,
+                      session),
+                  base));
+        }
+      }
+    }
+    requests.sort(java.util.Comparator.comparingLong(EdgeRequest::requestTimeMillis));
+    PopularityLoop.Collected truth = loopTruth(config, requests, plays);
+    assertThat(truth.directives).extracting(Directive::kind).contains(Directive.Kind.EVICT);
+
+    InMemoryInput edge = new InMemoryInput("edge.requests");
+    requests.forEach(edge::add);
+    InMemoryInput viewer = new InMemoryInput("viewer.events");
+    plays.forEach(viewer::add);
+    StreamExecutionEnvironment env = flink.environment(1);
+    env.configure(PopularityJob.rocksDb());
+    CollectingSink<Directive> directives = new CollectingSink<>();
+    PopularityJob.build(
+        env,
+        edge.timed(env, RecordTime.EDGE_REQUEST, PopularityJobRestoreTest.TIME),
+        viewer.timed(env, RecordTime.VIEWER_EVENT, PopularityJobRestoreTest.TIME),
+        config,
+        new PopularityJob.Sinks(
+            directives,
+            new CollectingSink<>(),
+            new CollectingSink<>(),
+            new CollectingSink<>(),
+            new CollectingSink<>()));
+    env.execute("popularity-returning-title");
+
+    assertThat(PopularityJobRestoreTest.sorted(directives.values()))
+        .isEqualTo(PopularityJobRestoreTest.sorted(truth.directives));
+  }
+
   /** What the plain loop issues for the requests and plays, merged in event-time order. */
   static PopularityLoop.Collected loopTruth(
       PopularityConfig config, List<EdgeRequest> requests, List<ViewerEvent> plays) {

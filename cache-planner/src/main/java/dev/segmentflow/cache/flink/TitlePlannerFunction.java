@@ -3,7 +3,7 @@ package dev.segmentflow.cache.flink;
 import dev.segmentflow.cache.popularity.PopularityConfig;
 import dev.segmentflow.cache.popularity.PopularityKeys;
 import dev.segmentflow.cache.popularity.PopularityRow;
-import dev.segmentflow.cache.popularity.SegmentActivity;
+import dev.segmentflow.cache.popularity.TitleActivity;
 import dev.segmentflow.cache.popularity.TitlePopularity;
 import dev.segmentflow.schemas.events.Directive;
 import dev.segmentflow.schemas.events.ViewerEvent;
@@ -20,19 +20,20 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed by (region, asset): takes segment activity and play requests, re-evaluates the title at
- * every tick (so that decay alone can demote it), emits its directives, and writes a popularity row
- * to the {@link #ROWS} side output. A title that has decayed away drops its state.
+ * Keyed by (region, asset): takes the title's combined segment activity (see {@link
+ * CombineTitleActivity}) and its play requests, re-evaluates the title at every tick (so that decay
+ * alone can demote it), emits its directives, and writes a popularity row to the {@link #ROWS} side
+ * output. A title that has decayed away drops its state.
  */
 public final class TitlePlannerFunction
-    extends KeyedCoProcessFunction<String, SegmentActivity, ViewerEvent, Directive> {
+    extends KeyedCoProcessFunction<String, TitleActivity, ViewerEvent, Directive> {
   public static final OutputTag<PopularityRow> ROWS = new OutputTag<>("popularity-rows") {};
 
   private final PopularityConfig config;
   private transient ValueState<TitlePopularity> title;
-  // Inputs are appended here and folded into the title only at its tick: appending to RocksDB list
-  // state is a write without a read, where updating the title per input would deserialise it.
-  private transient ListState<SegmentActivity> activities;
+  // Segment activity arrives combined, about once per title and tick, and goes straight into the
+  // title. Plays arrive one by one: they are appended (a write without a read) and folded in at
+  // the tick, where updating the title per play would read and rewrite it each time.
   private transient ListState<PlayAt> plays;
   private transient Counter directives;
   private transient Counter late;
@@ -45,9 +46,6 @@ public final class TitlePlannerFunction
   public void open(OpenContext context) {
     title =
         getRuntimeContext().getState(new ValueStateDescriptor<>("title", TitlePopularity.class));
-    activities =
-        getRuntimeContext()
-            .getListState(new ListStateDescriptor<>("activities", SegmentActivity.class));
     plays = getRuntimeContext().getListState(new ListStateDescriptor<>("plays", PlayAt.class));
     directives = getRuntimeContext().getMetricGroup().counter("directives");
     late = getRuntimeContext().getMetricGroup().counter("late_plays");
@@ -57,10 +55,15 @@ public final class TitlePlannerFunction
   public record PlayAt(long timeMillis, long tickMillis) {}
 
   @Override
-  public void processElement1(SegmentActivity a, Context ctx, Collector<Directive> out)
+  public void processElement1(TitleActivity a, Context ctx, Collector<Directive> out)
       throws Exception {
-    activities.add(a);
-    ctx.timerService().registerEventTimeTimer(a.tickMillis());
+    TitlePopularity state = title.value();
+    if (state == null) {
+      state = new TitlePopularity(a.region, a.assetId);
+    }
+    state.recordActivity(a);
+    title.update(state);
+    ctx.timerService().registerEventTimeTimer(a.tickMillis);
   }
 
   @Override
@@ -77,30 +80,23 @@ public final class TitlePlannerFunction
   @Override
   public void onTimer(long t, OnTimerContext ctx, Collector<Directive> out) throws Exception {
     TitlePopularity state = title.value();
-    boolean changed = false;
-    List<SegmentActivity> laterActivity = new ArrayList<>();
-    for (SegmentActivity a : activities.get()) {
-      if (a.tickMillis() <= t) {
-        state = state != null ? state : fresh(ctx.getCurrentKey());
-        state.recordActivity(a);
-        changed = true;
-      } else {
-        laterActivity.add(a);
-      }
-    }
+    boolean played = false;
     List<PlayAt> laterPlays = new ArrayList<>();
     for (PlayAt p : plays.get()) {
       if (p.tickMillis() <= t) {
         state = state != null ? state : fresh(ctx.getCurrentKey());
         state.recordPlay(p.timeMillis(), p.tickMillis());
-        changed = true;
+        played = true;
       } else {
         laterPlays.add(p);
       }
     }
-    if (changed) {
-      activities.update(laterActivity);
-      plays.update(laterPlays);
+    if (played) {
+      if (laterPlays.isEmpty()) {
+        plays.clear();
+      } else {
+        plays.update(laterPlays);
+      }
     }
     if (state == null || !state.due(t)) {
       return; // a timer the schedule has since moved past
@@ -114,8 +110,13 @@ public final class TitlePlannerFunction
     if (outcome.keep()) {
       title.update(state);
       ctx.timerService().registerEventTimeTimer(state.nextTickMillis);
-    } else {
+      return;
+    }
+    TitlePopularity afresh = state.laterInputs(t);
+    if (afresh == null) {
       title.clear();
+    } else {
+      title.update(afresh); // the timers of its later ticks are registered already
     }
   }
 

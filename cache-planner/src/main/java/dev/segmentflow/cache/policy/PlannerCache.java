@@ -1,29 +1,26 @@
 package dev.segmentflow.cache.policy;
 
 import dev.segmentflow.cache.popularity.PopularityConfig;
-import dev.segmentflow.cache.popularity.SegmentActivity;
-import dev.segmentflow.cache.popularity.SegmentHeat;
 import dev.segmentflow.cache.popularity.Tier;
+import dev.segmentflow.cache.popularity.TitleActivityCombiner;
 import dev.segmentflow.cache.popularity.TitlePopularity;
 import dev.segmentflow.schemas.events.Directive;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * One edge as the simulator replays it: the {@link PlannerPolicy} the edge serves with, and in
  * front of it what the PopularityJob does for a real edge, on the same event-time grid: the same
- * {@link SegmentHeat} and {@link TitlePopularity}, whose directives are obeyed here (PREFETCH
- * through the policy's prefetch test, TTL as expiry by temperature, EVICT drops a title).
+ * {@link TitleActivityCombiner} and {@link TitlePopularity}, whose directives are obeyed here
+ * (PREFETCH through the policy's prefetch test, TTL as expiry by temperature, EVICT drops a title).
  */
 public final class PlannerCache implements VideoCache {
   private final PopularityConfig config;
   private final SegmentCatalogue catalogue;
   private final PlannerPolicy policy;
-  private final Map<String, SegmentHeat> heat = new HashMap<>();
-  private final Map<String, TraceRequest> dirty = new LinkedHashMap<>();
+  private final TitleActivityCombiner served = new TitleActivityCombiner();
   private final Map<String, TitlePopularity> titles = new HashMap<>();
   private final Set<String> prefetchedUnused = new HashSet<>();
   private final Map<String, String> regionOf = new HashMap<>();
@@ -58,9 +55,13 @@ public final class PlannerCache implements VideoCache {
     advanceTo(r.timeMillis());
     now = r.timeMillis();
     regionOf.putIfAbsent(r.assetId(), r.region());
-    heat.computeIfAbsent(r.key(), k -> new SegmentHeat())
-        .record(config.tickFor(r.timeMillis()), r.sizeBytes());
-    dirty.putIfAbsent(r.key(), r);
+    served.add(
+        r.region(),
+        r.assetId(),
+        r.rendition(),
+        r.segment(),
+        r.sizeBytes(),
+        config.tickFor(r.timeMillis()));
     boolean hit = policy.access(r.key(), r.sizeBytes(), ref);
     if (hit && prefetchedUnused.remove(r.key())) {
       prefetchHits++;
@@ -88,19 +89,13 @@ public final class PlannerCache implements VideoCache {
 
   private void tick(long t) {
     now = t;
-    for (Map.Entry<String, TraceRequest> d : dirty.entrySet()) {
-      TraceRequest r = d.getValue();
-      SegmentActivity a =
-          heat.get(d.getKey()).tick(t, r.region(), r.assetId(), r.rendition(), r.segment(), config);
-      if (a != null) {
-        titles
-            .computeIfAbsent(
-                titleKey(r.region(), r.assetId()),
-                k -> new TitlePopularity(r.region(), r.assetId()))
-            .recordActivity(a);
-      }
-    }
-    dirty.clear();
+    served.flushThrough(
+        t,
+        a ->
+            titles
+                .computeIfAbsent(
+                    titleKey(a.region, a.assetId), k -> new TitlePopularity(a.region, a.assetId))
+                .recordActivity(a));
     var it = titles.entrySet().iterator();
     while (it.hasNext()) {
       var entry = it.next();

@@ -2,19 +2,15 @@ package dev.segmentflow.cache.popularity;
 
 import dev.segmentflow.schemas.events.Directive;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The PopularityJob's computation as a single-threaded loop over time-ordered input: the same
- * {@link SegmentHeat} and {@link TitlePopularity} on the same tick grid, ending like the job does
- * at the end of a bounded input (ticks go on until every title has decayed away). It is the ground
- * truth the job's tests compare against and the reference loop of bench/popularity.
+ * {@link TitleActivityCombiner} and {@link TitlePopularity} on the same tick grid, ending like the
+ * job does at the end of a bounded input (ticks go on until every title has decayed away). It is
+ * the ground truth the job's tests compare against and the reference loop of bench/popularity.
  */
 public final class PopularityLoop {
   /** Where a tick's output goes. */
@@ -26,8 +22,7 @@ public final class PopularityLoop {
 
   private final PopularityConfig config;
   private final Output output;
-  private final Map<String, SegmentHeat> segments = new HashMap<>();
-  private final Set<String> dirty = new LinkedHashSet<>();
+  private final TitleActivityCombiner served = new TitleActivityCombiner();
   private final TreeMap<String, TitlePopularity> titles = new TreeMap<>();
   private long nextTick = Long.MIN_VALUE;
   private long ticks;
@@ -56,9 +51,7 @@ public final class PopularityLoop {
   public void segmentRequest(
       String region, String assetId, String rendition, int segment, long bytes, long timeMillis) {
     advanceTo(timeMillis);
-    String key = PopularityKeys.segment(region, assetId, rendition, segment);
-    segments.computeIfAbsent(key, k -> new SegmentHeat()).record(config.tickFor(timeMillis), bytes);
-    dirty.add(key);
+    served.add(region, assetId, rendition, segment, bytes, config.tickFor(timeMillis));
   }
 
   public void play(String region, String assetId, long timeMillis) {
@@ -68,7 +61,7 @@ public final class PopularityLoop {
 
   /** End of input: tick on until nothing is left, as the job does under the final watermark. */
   public void drain() {
-    while (!titles.isEmpty() || !dirty.isEmpty()) {
+    while (!titles.isEmpty() || served.size() > 0) {
       tick(nextTick);
       nextTick += config.tickMillis();
     }
@@ -95,15 +88,7 @@ public final class PopularityLoop {
 
   private void tick(long t) {
     ticks++;
-    for (String key : dirty) {
-      String[] f = PopularityKeys.split(key);
-      SegmentActivity a =
-          segments.get(key).tick(t, f[0], f[1], f[2], Integer.parseInt(f[3]), config);
-      if (a != null) {
-        title(f[0], f[1]).recordActivity(a);
-      }
-    }
-    dirty.clear();
+    served.flushThrough(t, a -> title(a.region, a.assetId).recordActivity(a));
     Iterator<TitlePopularity> it = titles.values().iterator();
     while (it.hasNext()) {
       TitlePopularity title = it.next();
@@ -116,10 +101,6 @@ public final class PopularityLoop {
       if (!outcome.keep()) {
         it.remove();
       }
-    }
-    if (ticks % 60 == 0) {
-      // Same rule as the job's cleanup timers; only memory depends on it, never the output.
-      segments.entrySet().removeIf(e -> e.getValue().idleAt(t, config));
     }
   }
 }

@@ -46,6 +46,7 @@ public final class TitlePopularity implements Serializable {
   /** What arrived for one tick. */
   public static final class Pending implements Serializable {
     private static final long serialVersionUID = 1L;
+    public long firstSeenMillis = Long.MAX_VALUE;
     public long plays;
     public long firstSegments;
     public long bytes;
@@ -65,7 +66,9 @@ public final class TitlePopularity implements Serializable {
 
   /** A play request at {@code timeMillis}, counted in the tick {@code tickMillis}. */
   public void recordPlay(long timeMillis, long tickMillis) {
-    pending.computeIfAbsent(tickMillis, t -> new Pending()).plays++;
+    Pending p = pending.computeIfAbsent(tickMillis, t -> new Pending());
+    p.plays++;
+    p.firstSeenMillis = Math.min(p.firstSeenMillis, timeMillis);
     seen(timeMillis);
   }
 
@@ -74,16 +77,40 @@ public final class TitlePopularity implements Serializable {
     this.publishedAtMillis = publishedAt;
   }
 
-  /** A segment's activity, counted in the tick it was measured at. */
-  public void recordActivity(SegmentActivity a) {
-    seen(a.tickMillis());
-    Pending p = pending.computeIfAbsent(a.tickMillis(), t -> new Pending());
-    if (a.segment() == 0) {
-      p.firstSegments += a.requests();
+  /** Segments served for this title, counted in the tick they were measured at. */
+  public void recordActivity(TitleActivity a) {
+    seen(a.tickMillis);
+    Pending p = pending.computeIfAbsent(a.tickMillis, t -> new Pending());
+    p.firstSeenMillis = Math.min(p.firstSeenMillis, a.tickMillis);
+    p.firstSegments += a.firstSegments;
+    p.bytes += a.bytes;
+    for (int i = 0; i < a.renditions.length; i++) {
+      p.renditionRequests.merge(a.renditions[i], a.requests[i], Long::sum);
+      TreeSet<Integer> at = p.positions.computeIfAbsent(a.renditions[i], r -> new TreeSet<>());
+      for (int segment : a.segments[i]) {
+        at.add(segment);
+      }
     }
-    p.renditionRequests.merge(a.rendition(), a.requests(), Long::sum);
-    p.bytes += a.bytes();
-    p.positions.computeIfAbsent(a.rendition(), r -> new TreeSet<>()).add(a.segment());
+  }
+
+  /**
+   * A title that has decayed away at tick {@code t} (its outcome says not to keep it) with input
+   * already waiting for later ticks: that input as a title seeing it first would hold it, so the
+   * title starts afresh exactly as if the input had arrived after it was dropped. Null when no
+   * input waits. (The job folds input in as it arrives, possibly ahead of earlier ticks; a
+   * time-ordered loop never holds input past the tick it evaluates.)
+   */
+  public TitlePopularity laterInputs(long t) {
+    var later = pending.tailMap(t, false);
+    if (later.isEmpty()) {
+      return null;
+    }
+    TitlePopularity fresh = new TitlePopularity(region, assetId);
+    for (var e : later.entrySet()) {
+      fresh.pending.put(e.getKey(), e.getValue());
+      fresh.seen(e.getValue().firstSeenMillis);
+    }
+    return fresh;
   }
 
   private void seen(long timeMillis) {
@@ -189,7 +216,8 @@ public final class TitlePopularity implements Serializable {
     PopularityRow row =
         new PopularityRow(
             region, assetId, t, round(perHour), round(growth), score, tier.name(), bytesServed, t);
-    boolean idle = views.valueAt(t, config.halfLifeMillis()) < 0.05 && pending.isEmpty();
+    // Input already waiting for a later tick does not keep the title: see laterInputs.
+    boolean idle = views.valueAt(t, config.halfLifeMillis()) < 0.05;
     return new Outcome(row, out, !(tier == Tier.GONE && idle));
   }
 

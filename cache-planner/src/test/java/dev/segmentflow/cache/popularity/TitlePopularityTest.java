@@ -16,8 +16,8 @@ class TitlePopularityTest {
           .withHalfLife(java.time.Duration.ofHours(1))
           .withFastHalfLife(java.time.Duration.ofHours(1));
 
-  static SegmentActivity seg(String rendition, int segment, long tick, long requests) {
-    return new SegmentActivity("eu", "a1", rendition, segment, tick, requests, requests * 1000);
+  static TitleActivity seg(String rendition, int segment, long tick, long requests) {
+    return TitleActivity.ofSegment("eu", "a1", rendition, segment, tick, requests, requests * 1000);
   }
 
   @Test
@@ -111,7 +111,7 @@ class TitlePopularityTest {
   void sameInputsInAnotherOrderGiveTheSameDirectives() {
     TitlePopularity a = new TitlePopularity("eu", "a1");
     TitlePopularity b = new TitlePopularity("eu", "a1");
-    List<SegmentActivity> inputs = new ArrayList<>();
+    List<TitleActivity> inputs = new ArrayList<>();
     for (int s = 0; s < 30; s += 3) {
       inputs.add(seg(s % 2 == 0 ? "720p" : "480p", s, MIN, 400 + s));
     }
@@ -124,6 +124,28 @@ class TitlePopularityTest {
       b.recordPlay(1999 - i, MIN);
     }
     assertThat(b.tick(MIN, config)).isEqualTo(a.tick(MIN, config));
+  }
+
+  @Test
+  void aTitleDroppedWithInputForALaterTickStartsAfreshAsIfTheInputCameAfter() {
+    TitlePopularity early = new TitlePopularity("eu", "a1");
+    early.recordActivity(seg("720p", 5, MIN, 1));
+    long later = 500 * MIN;
+    early.recordActivity(seg("720p", 0, later, 900)); // folded in ahead of the ticks between
+    TitlePopularity.Outcome first = early.tick(MIN, config);
+    long t = MIN;
+    while (first.keep()) {
+      t += MIN;
+      first = early.tick(t, config);
+    }
+    assertThat(t).isLessThan(later);
+
+    TitlePopularity afresh = early.laterInputs(t);
+    TitlePopularity fromScratch = new TitlePopularity("eu", "a1");
+    fromScratch.recordActivity(seg("720p", 0, later, 900));
+    assertThat(afresh.tick(later, config)).isEqualTo(fromScratch.tick(later, config));
+    assertThat(afresh.firstSeenMillis).isEqualTo(later);
+    assertThat(new TitlePopularity("eu", "a1").laterInputs(t)).isNull();
   }
 
   private TitlePopularity hotTitle() {
