@@ -45,7 +45,8 @@ public final class TitlePlannerFunction
   @Override
   public void open(OpenContext context) {
     title =
-        getRuntimeContext().getState(new ValueStateDescriptor<>("title", TitlePopularity.class));
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("title", TitlePopularitySerializer.INSTANCE));
     plays = getRuntimeContext().getListState(new ListStateDescriptor<>("plays", PlayAt.class));
     directives = getRuntimeContext().getMetricGroup().counter("directives");
     late = getRuntimeContext().getMetricGroup().counter("late_plays");

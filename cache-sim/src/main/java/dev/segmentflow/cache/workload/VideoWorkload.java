@@ -118,6 +118,26 @@ public final class VideoWorkload implements SegmentCatalogue {
       };
     }
 
+    /** The same workload over another number of days (the trace is generated whole). */
+    public Spec lasting(int dayCount) {
+      return new Spec(
+          seed,
+          titles,
+          regions,
+          regionWeights,
+          dayCount,
+          sessionsPerDay,
+          zipfAlpha,
+          ladder,
+          segmentSeconds,
+          localShare,
+          abandonShape,
+          abandonScale,
+          releaseShare,
+          trendingSpikesPerDay,
+          shape);
+    }
+
     /** The same workload at another size: how many titles, how many sessions a day. */
     public Spec sized(int titleCount, int perDay) {
       return new Spec(

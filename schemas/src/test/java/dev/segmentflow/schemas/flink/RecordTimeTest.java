@@ -28,6 +28,44 @@ class RecordTimeTest {
   }
 
   @Test
+  void readsATimeThatClosesTheObjectFromItsTailAndEverythingElseByTheScan() {
+    byte[] name = "\"requestTimeMillis\"".getBytes(StandardCharsets.US_ASCII);
+    assertThat(tail("{\"a\":\"x\",\"requestTimeMillis\":1700000000123}", name))
+        .isEqualTo(1_700_000_000_123L);
+    assertThat(tail("{ \"requestTimeMillis\" : 5 }\n", name)).isEqualTo(5);
+    // Not the last member, not an integer, not JSON, a nested member: left to the scan.
+    for (String other :
+        new String[] {
+          "{\"requestTimeMillis\":5,\"b\":1}",
+          "{\"requestTimeMillis\":5.0}",
+          "{\"requestTimeMillis\":-5}",
+          "{\"requestTimeMillis\":05}",
+          "{\"requestTimeMillis\":12345678901234567890}",
+          "{\"a\":{\"requestTimeMillis\":5}}",
+          "{\"a\":\"\\\"requestTimeMillis\":5}",
+          "[{\"requestTimeMillis\":5}]",
+          "requestTimeMillis\":5}",
+          ""
+        }) {
+      assertThat(tail(other, name)).as(other).isEqualTo(RecordTime.readTail(null, name));
+    }
+    // Both ways agree with validation on a name given twice: the last value counts.
+    assertThat(time(RecordTime.EDGE_REQUEST, "{\"requestTimeMillis\":1,\"requestTimeMillis\":2}"))
+        .isEqualTo(2);
+    assertThat(
+            time(
+                RecordTime.EDGE_REQUEST,
+                "{\"requestTimeMillis\":1,\"requestTimeMillis\":2,\"x\":0}"))
+        .isEqualTo(2);
+    assertThat(time(RecordTime.EDGE_REQUEST, "{\"a\":{\"requestTimeMillis\":5}}"))
+        .isEqualTo(RecordTime.NO_TIME);
+  }
+
+  static long tail(String json, byte[] name) {
+    return RecordTime.readTail(json.getBytes(StandardCharsets.UTF_8), name);
+  }
+
+  @Test
   void aTimeFurtherAheadThanValidationAllowsMovesNoWatermark() {
     long soon = System.currentTimeMillis() + 60_000;
     assertThat(time(RecordTime.VIEWER_EVENT, "{\"eventTimeMillis\":" + soon + "}")).isEqualTo(soon);
