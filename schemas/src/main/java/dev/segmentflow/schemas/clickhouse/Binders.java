@@ -4,6 +4,8 @@ import dev.segmentflow.schemas.Json;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Statement parameters for the optional fields of our records: SQL NULL for Nullable columns, the
@@ -17,9 +19,11 @@ public final class Binders {
     return s == null ? "" : s;
   }
 
+  private static final Map<Enum<?>, String> WIRE_NAMES = new ConcurrentHashMap<>();
+
   /** The name an enum constant has on the wire, so that tables hold what topics hold. */
   public static String wireName(Enum<?> value) {
-    return Json.MAPPER.convertValue(value, String.class);
+    return WIRE_NAMES.computeIfAbsent(value, v -> Json.MAPPER.convertValue(v, String.class));
   }
 
   public static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
