@@ -61,19 +61,16 @@ class PopularityJobTest {
     InMemoryInput viewer = new InMemoryInput("viewer.events");
     plays.forEach(viewer::add);
 
-    StreamExecutionEnvironment env = flink.environment(2);
-    env.configure(PopularityJob.rocksDb());
     CollectingSink<Directive> directives = new CollectingSink<>();
     CollectingSink<PopularityRow> rows = new CollectingSink<>();
     CollectingSink<DeadLetter> letters = new CollectingSink<>();
-    PopularityJob.build(
-        env,
-        edge.timed(env, RecordTime.EDGE_REQUEST, PopularityJobRestoreTest.TIME),
-        viewer.timed(env, RecordTime.VIEWER_EVENT, PopularityJobRestoreTest.TIME),
+    run(
+        flink.environment(2),
+        edge,
+        viewer,
         config,
         new PopularityJob.Sinks(
             directives, new CollectingSink<>(), rows, letters, new CollectingSink<>()));
-    env.execute("popularity-fast");
 
     assertThat(PopularityJobRestoreTest.sorted(directives.values()))
         .isEqualTo(PopularityJobRestoreTest.sorted(truth.directives));
@@ -125,13 +122,11 @@ class PopularityJobTest {
     requests.forEach(edge::add);
     InMemoryInput viewer = new InMemoryInput("viewer.events");
     plays.forEach(viewer::add);
-    StreamExecutionEnvironment env = flink.environment(1);
-    env.configure(PopularityJob.rocksDb());
     CollectingSink<Directive> directives = new CollectingSink<>();
-    PopularityJob.build(
-        env,
-        edge.timed(env, RecordTime.EDGE_REQUEST, PopularityJobRestoreTest.TIME),
-        viewer.timed(env, RecordTime.VIEWER_EVENT, PopularityJobRestoreTest.TIME),
+    run(
+        flink.environment(1),
+        edge,
+        viewer,
         config,
         new PopularityJob.Sinks(
             directives,
@@ -139,10 +134,27 @@ class PopularityJobTest {
             new CollectingSink<>(),
             new CollectingSink<>(),
             new CollectingSink<>()));
-    env.execute("popularity-returning-title");
 
     assertThat(PopularityJobRestoreTest.sorted(directives.values()))
         .isEqualTo(PopularityJobRestoreTest.sorted(truth.directives));
+  }
+
+  /** The job on RocksDB over in-memory topics, to the end of its input. */
+  static void run(
+      StreamExecutionEnvironment env,
+      InMemoryInput edge,
+      InMemoryInput viewer,
+      PopularityConfig config,
+      PopularityJob.Sinks sinks)
+      throws Exception {
+    env.configure(PopularityJob.rocksDb());
+    PopularityJob.build(
+        env,
+        edge.timed(env, RecordTime.EDGE_REQUEST, PopularityJobRestoreTest.TIME),
+        viewer.timed(env, RecordTime.VIEWER_EVENT, PopularityJobRestoreTest.TIME),
+        config,
+        sinks);
+    env.execute("popularity-fast");
   }
 
   /** What the plain loop issues for the requests and plays, merged in event-time order. */

@@ -120,32 +120,21 @@ public final class VideoWorkload implements SegmentCatalogue {
 
     /** The same workload over another number of days (the trace is generated whole). */
     public Spec lasting(int dayCount) {
-      return new Spec(
-          seed,
-          titles,
-          regions,
-          regionWeights,
-          dayCount,
-          sessionsPerDay,
-          zipfAlpha,
-          ladder,
-          segmentSeconds,
-          localShare,
-          abandonShape,
-          abandonScale,
-          releaseShare,
-          trendingSpikesPerDay,
-          shape);
+      return scaled(titles, dayCount, sessionsPerDay);
     }
 
     /** The same workload at another size: how many titles, how many sessions a day. */
     public Spec sized(int titleCount, int perDay) {
+      return scaled(titleCount, days, perDay);
+    }
+
+    private Spec scaled(int titleCount, int dayCount, int perDay) {
       return new Spec(
           seed,
           titleCount,
           regions,
           regionWeights,
-          days,
+          dayCount,
           perDay,
           zipfAlpha,
           ladder,
