@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.segmentflow.analytics.recs.Title;
 import dev.segmentflow.analytics.recs.WatchedSession;
+import dev.segmentflow.cache.policy.TraceRequest;
+import dev.segmentflow.cache.popularity.PopularityConfig;
+import dev.segmentflow.cache.popularity.PopularityLoop;
 import dev.segmentflow.cache.workload.TraceEvents;
 import dev.segmentflow.cache.workload.VideoWorkload;
 import dev.segmentflow.localservices.ClickHouseServer;
@@ -17,6 +20,9 @@ import dev.segmentflow.schemas.Topics.TopicSpec;
 import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
 import dev.segmentflow.schemas.clickhouse.ClickHouseMigrator;
 import dev.segmentflow.schemas.events.AssetCatalogueEntry;
+import dev.segmentflow.schemas.events.Directive;
+import dev.segmentflow.schemas.events.EdgeRequest;
+import dev.segmentflow.schemas.events.Ids;
 import dev.segmentflow.schemas.events.SourceSegment;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
@@ -32,8 +38,11 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -186,6 +195,14 @@ class ClusterSubmissionIT {
    */
   static final int[] SKEW = {55, 25, 12, 8};
 
+  /** The partition of {@link #SKEW} a key lands on. */
+  static int skewedPartition(String key) {
+    int draw = Math.floorMod(key.hashCode(), 100);
+    int p = 0;
+    for (int cumulative = SKEW[0]; draw >= cumulative; cumulative += SKEW[++p]) {}
+    return p;
+  }
+
   /**
    * The lines on {@link #SKEW}'s partitions, each partition's in time order, written one whole
    * partition after another.
@@ -197,10 +214,7 @@ class ClusterSubmissionIT {
       parts.add(new ArrayList<>());
     }
     for (SampleViewerEvents.Line l : lines) {
-      int draw = Math.floorMod(l.key().hashCode(), 100);
-      int p = 0;
-      for (int cumulative = SKEW[0]; draw >= cumulative; cumulative += SKEW[++p]) {}
-      parts.get(p).add(l);
+      parts.get(skewedPartition(l.key())).add(l);
     }
     List<ProducerRecord<String, String>> out = new ArrayList<>();
     for (int p = 0; p < SKEW.length; p++) {
@@ -211,15 +225,74 @@ class ClusterSubmissionIT {
     return out;
   }
 
+  /**
+   * Catch-up for the popularity job: six hours of an edge's log and its players' play requests
+   * reach the job, then the next ten minutes pile up while it is stopped, the log on four
+   * partitions at skewed rates (each partition in time order, written one whole partition after the
+   * other), and the job resumes with parallelism 1. Its directives must be exactly those of the
+   * plain loop over all the input in time order, for every tick the input carries event time past:
+   * a request taken for late would count in another tick and change them. The trace is historical,
+   * so no partition may pass for silent (and follow the wall clock) within the test: idleness 10
+   * minutes.
+   */
   @Test
-  void popularityJobScoresTrafficFromBeforeAndAfterTheStop() throws Exception {
+  void popularityJobIssuesTheLoopsDirectivesAcrossACatchUp() throws Exception {
     String db = database("it_popularity");
-    String edgeTopic = topic("it.popularity.requests", 2, "assetId");
+    String edgeTopic = topic("it.popularity.requests", 4, "sessionId");
+    // Players' events on two partitions, one per subtask before the stop: a source subtask with no
+    // partition at all would hold event time back.
     String viewerTopic = topic("it.popularity.events", 2, "sessionId");
-    List<ProducerRecord<String, String>> requests =
-        edgeRequests(edgeTopic, VideoWorkload.Spec.standard(5).sized(20, 300));
-    int half = requests.size() / 2;
-    long middle = time(requests.get(half));
+    String directivesTopic = topic("it.popularity.directives", 1, "assetId");
+    long hour = 3_600_000L;
+    long split = 42 * hour; // trace time: the second day, busy in every region
+    long base = System.currentTimeMillis() - 48 * hour;
+    List<EdgeRequest> first = new ArrayList<>();
+    List<EdgeRequest> second = new ArrayList<>();
+    List<ViewerEvent> firstPlays = new ArrayList<>();
+    List<ViewerEvent> secondPlays = new ArrayList<>();
+    Set<String> started = new HashSet<>();
+    for (var r : new VideoWorkload(VideoWorkload.Spec.standard(5).sized(20, 1000)).generate()) {
+      if (r.timeMillis() < split - 6 * hour || r.timeMillis() >= split + 600_000) {
+        continue;
+      }
+      boolean before = r.timeMillis() < split;
+      (before ? first : second).add(TraceEvents.edgeRequest(r, base));
+      if (started.add(r.sessionId())) {
+        (before ? firstPlays : secondPlays).add(play(r, base + r.timeMillis() - 500));
+      }
+    }
+    // Thresholds scaled to this small audience, as --threshold-scale does for the job.
+    PopularityConfig config = PopularityConfig.defaults().withThresholdScale(0.003);
+    List<Directive> truth = loopDirectives(config, first, second, firstPlays, secondPlays);
+    // Event time reaches the newest record of the partition that is least far along, less the
+    // out-of-orderness: every tick before that one has fired.
+    long reached = Long.MAX_VALUE;
+    for (int p = 0; p < 2; p++) {
+      int partition = p;
+      reached =
+          Math.min(
+              reached,
+              secondPlays.stream()
+                  .filter(e -> playPartition(e) == partition)
+                  .mapToLong(ViewerEvent::eventTimeMillis)
+                  .max()
+                  .orElseThrow());
+    }
+    for (int p = 0; p < SKEW.length; p++) {
+      reached = Math.min(reached, newest(second, p));
+    }
+    long cutoff = config.tickFor(reached - 30_000) - 2 * config.tickMillis();
+    TreeSet<String> expected =
+        truth.stream()
+            .filter(d -> d.issuedAtMillis() <= cutoff)
+            .map(Directive::directiveId)
+            .collect(Collectors.toCollection(TreeSet::new));
+    long middle = base + split;
+    assertThat(truth)
+        .as("a trace that earns directives on both sides of the stop")
+        .anyMatch(d -> d.issuedAtMillis() < middle)
+        .anyMatch(d -> d.issuedAtMillis() > middle && d.issuedAtMillis() <= cutoff);
+
     Lifecycle job =
         new Lifecycle(
             "popularity",
@@ -232,27 +305,133 @@ class ClusterSubmissionIT {
                 "--group-id",
                 "it-popularity",
                 "--directives-topic",
-                "it.popularity.directives",
+                directivesTopic,
+                "--threshold-scale",
+                "0.003",
                 "--idleness-seconds",
-                "5"));
+                "600"));
     job.start();
-    kafka.produce(requests.subList(0, half));
-    await("scores of the first half", () -> count(db, "popularity") > 0);
+    kafka.produce(plays(viewerTopic, firstPlays));
+    kafka.produce(requestsPartitionAfterPartition(edgeTopic, first));
+    await("scores of the first six hours", () -> count(db, "popularity") > 0);
     assertThat(deadLetters(db)).as("a clean trace").isEmpty();
-    job.stopAndResume(() -> kafka.produce(requests.subList(half, requests.size())));
-    await(
-        "scores of traffic sent while the job was stopped",
-        () ->
-            Long.parseLong(
-                    clickHouse
-                        .query(
-                            "SELECT count() FROM "
-                                + db
-                                + ".popularity FINAL WHERE toUInt64(window_end) * 1000 > "
-                                + (middle + 120_000))
-                        .strip())
-                > 0);
+    job.stopAndResume(
+        () -> {
+          kafka.produce(plays(viewerTopic, secondPlays));
+          kafka.produce(requestsPartitionAfterPartition(edgeTopic, second));
+        },
+        1);
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    TreeSet<String> issued;
+    do {
+      Thread.sleep(1000);
+      issued =
+          query(
+              "SELECT directive_id FROM "
+                  + db
+                  + ".cdn_directives FINAL WHERE issued_at <= toDateTime("
+                  + cutoff / 1000
+                  + ")");
+    } while (!issued.equals(expected) && System.nanoTime() < deadline);
+    assertThat(issued).as("the loop's directives up to the last tick passed").isEqualTo(expected);
+    assertThat(deadLetters(db)).as("no LATE letters, nothing else").isEmpty();
     job.cancel();
+  }
+
+  /** The plain loop over both parts, requests and plays merged in event-time order. */
+  static List<Directive> loopDirectives(
+      PopularityConfig config,
+      List<EdgeRequest> first,
+      List<EdgeRequest> second,
+      List<ViewerEvent> firstPlays,
+      List<ViewerEvent> secondPlays) {
+    List<EdgeRequest> requests = new ArrayList<>(first);
+    requests.addAll(second);
+    List<ViewerEvent> plays = new ArrayList<>(firstPlays);
+    plays.addAll(secondPlays);
+    plays.sort(Comparator.comparingLong(ViewerEvent::eventTimeMillis));
+    PopularityLoop.Collected truth = new PopularityLoop.Collected();
+    PopularityLoop loop = new PopularityLoop(config, truth);
+    int next = 0;
+    for (EdgeRequest r : requests) {
+      while (next < plays.size() && plays.get(next).eventTimeMillis() <= r.requestTimeMillis()) {
+        ViewerEvent e = plays.get(next++);
+        loop.play(e.region(), e.assetId(), e.eventTimeMillis());
+      }
+      loop.segmentRequest(
+          r.region(),
+          r.assetId(),
+          r.rendition(),
+          r.segmentSequence(),
+          r.bytes(),
+          r.requestTimeMillis());
+    }
+    for (; next < plays.size(); next++) {
+      ViewerEvent e = plays.get(next);
+      loop.play(e.region(), e.assetId(), e.eventTimeMillis());
+    }
+    loop.drain();
+    return truth.directives;
+  }
+
+  /** The newest request on {@link #SKEW}'s partition {@code p}. */
+  static long newest(List<EdgeRequest> requests, int p) {
+    return requests.stream()
+        .filter(r -> skewedPartition(r.sessionId()) == p)
+        .mapToLong(EdgeRequest::requestTimeMillis)
+        .max()
+        .orElseThrow();
+  }
+
+  /** The play request that opens a trace session. */
+  static ViewerEvent play(TraceRequest r, long t) {
+    return new ViewerEvent(
+        ViewerEvent.VERSION,
+        Ids.of("play", r.sessionId()),
+        ViewerEventType.PLAY_REQUEST,
+        r.sessionId(),
+        "viewer-" + r.sessionId(),
+        r.assetId(),
+        r.region(),
+        "edge-" + r.region(),
+        "web",
+        t,
+        null,
+        null,
+        null,
+        null,
+        null,
+        true,
+        null,
+        null);
+  }
+
+  static int playPartition(ViewerEvent e) {
+    return Math.floorMod(e.sessionId().hashCode(), 2);
+  }
+
+  static List<ProducerRecord<String, String>> plays(String topic, List<ViewerEvent> plays) {
+    List<ProducerRecord<String, String>> out = new ArrayList<>();
+    for (ViewerEvent e : plays) {
+      out.add(new ProducerRecord<>(topic, playPartition(e), e.sessionId(), Json.string(e)));
+    }
+    return out;
+  }
+
+  /**
+   * Requests on {@link #SKEW}'s partitions by session, written one whole partition after another.
+   */
+  static List<ProducerRecord<String, String>> requestsPartitionAfterPartition(
+      String topic, List<EdgeRequest> requests) {
+    List<ProducerRecord<String, String>> out = new ArrayList<>();
+    for (int p = 0; p < SKEW.length; p++) {
+      for (EdgeRequest r : requests) {
+        if (skewedPartition(r.sessionId()) == p) {
+          out.add(new ProducerRecord<>(topic, p, r.sessionId(), Json.string(r)));
+        }
+      }
+    }
+    return out;
   }
 
   @Test
@@ -614,13 +793,6 @@ class ClusterSubmissionIT {
       out.add(new ProducerRecord<>(topic, e.assetId(), Json.string(e)));
     }
     return out;
-  }
-
-  static long time(ProducerRecord<String, String> r) {
-    return Json.read(
-            r.value().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            dev.segmentflow.schemas.events.EdgeRequest.class)
-        .requestTimeMillis();
   }
 
   /** Player events of watched sessions: start, a heartbeat every 5 minutes, end; in time order. */
