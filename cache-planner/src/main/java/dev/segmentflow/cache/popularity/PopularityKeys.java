@@ -1,6 +1,6 @@
 package dev.segmentflow.cache.popularity;
 
-/** State keys: one title in one region, one segment of one rendition in one region. */
+/** State keys: one title in one region. */
 public final class PopularityKeys {
   private static final char SEP = '\u001f';
 
@@ -8,10 +8,6 @@ public final class PopularityKeys {
 
   public static String title(String region, String assetId) {
     return region + SEP + assetId;
-  }
-
-  public static String segment(String region, String assetId, String rendition, int segment) {
-    return region + SEP + assetId + SEP + rendition + SEP + segment;
   }
 
   /** The parts of a key, in the order they were joined. */

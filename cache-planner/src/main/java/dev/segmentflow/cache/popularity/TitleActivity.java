@@ -50,14 +50,6 @@ public final class TitleActivity implements Serializable {
     return a;
   }
 
-  public long totalRequests() {
-    long n = 0;
-    for (long r : requests) {
-      n += r;
-    }
-    return n;
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof TitleActivity a
