@@ -99,7 +99,10 @@ public final class SinkBench {
       intake(flink, kafka, clickHouse, WARM_TOPIC, "by_warmup", "warm-", warm).cancel().get();
       System.err.println("      measured run");
       long[] firstRow = new long[1];
-      JobClient job = intake(flink, kafka, clickHouse, topic, "by_job", "bulk-", rows, firstRow);
+      JobClient job;
+      try (CpuProfile profile = CpuProfile.start()) {
+        job = intake(flink, kafka, clickHouse, topic, "by_job", "bulk-", rows, firstRow);
+      }
       double jobRate = rows / ((System.nanoTime() - firstRow[0]) / 1e9);
       System.err.printf("%n      %.0f rows/s from the first row to the last%n", jobRate);
 

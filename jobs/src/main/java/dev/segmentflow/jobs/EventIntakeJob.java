@@ -72,6 +72,9 @@ public final class EventIntakeJob {
       Sink<ViewerEvent> events,
       Sink<DeadLetter> deadLetterTopic,
       Sink<DeadLetter> deadLetterTable) {
+    // Validated records are immutable and the sinks encode them at once: chained operators may
+    // pass them on without a defensive copy (5% of the job's CPU in bench/sink's profile).
+    viewerEvents.getExecutionEnvironment().getConfig().enableObjectReuse();
     SingleOutputStreamOperator<ViewerEvent> valid =
         viewerEvents
             .process(new ValidateEvents<>(ViewerEvent.class))
