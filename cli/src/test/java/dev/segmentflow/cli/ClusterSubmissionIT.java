@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.segmentflow.analytics.recs.Title;
 import dev.segmentflow.analytics.recs.WatchedSession;
-import dev.segmentflow.cache.policy.TraceRequest;
 import dev.segmentflow.cache.popularity.PopularityConfig;
 import dev.segmentflow.cache.popularity.PopularityLoop;
 import dev.segmentflow.cache.workload.TraceEvents;
@@ -22,7 +21,6 @@ import dev.segmentflow.schemas.clickhouse.ClickHouseMigrator;
 import dev.segmentflow.schemas.events.AssetCatalogueEntry;
 import dev.segmentflow.schemas.events.Directive;
 import dev.segmentflow.schemas.events.EdgeRequest;
-import dev.segmentflow.schemas.events.Ids;
 import dev.segmentflow.schemas.events.SourceSegment;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
@@ -245,7 +243,8 @@ class ClusterSubmissionIT {
     String directivesTopic = topic("it.popularity.directives", 1, "assetId");
     long hour = 3_600_000L;
     long split = 42 * hour; // trace time: the second day, busy in every region
-    long base = System.currentTimeMillis() - 48 * hour;
+    // On whole hours, so that ticks fall on the same trace times in every run.
+    long base = (System.currentTimeMillis() / hour - 48) * hour;
     List<EdgeRequest> first = new ArrayList<>();
     List<EdgeRequest> second = new ArrayList<>();
     List<ViewerEvent> firstPlays = new ArrayList<>();
@@ -258,12 +257,17 @@ class ClusterSubmissionIT {
       boolean before = r.timeMillis() < split;
       (before ? first : second).add(TraceEvents.edgeRequest(r, base));
       if (started.add(r.sessionId())) {
-        (before ? firstPlays : secondPlays).add(play(r, base + r.timeMillis() - 500));
+        (before ? firstPlays : secondPlays).add(TraceEvents.play(r, base + r.timeMillis() - 500));
       }
     }
     // Thresholds scaled to this small audience, as --threshold-scale does for the job.
     PopularityConfig config = PopularityConfig.defaults().withThresholdScale(0.003);
-    List<Directive> truth = loopDirectives(config, first, second, firstPlays, secondPlays);
+    List<EdgeRequest> requests = new ArrayList<>(first);
+    requests.addAll(second);
+    List<ViewerEvent> plays = new ArrayList<>(firstPlays);
+    plays.addAll(secondPlays);
+    plays.sort(Comparator.comparingLong(ViewerEvent::eventTimeMillis));
+    List<Directive> truth = PopularityLoop.replay(config, requests, plays).directives;
     // Event time reaches the newest record of the partition that is least far along, less the
     // out-of-orderness: every tick before that one has fired.
     long reached = Long.MAX_VALUE;
@@ -338,42 +342,6 @@ class ClusterSubmissionIT {
     job.cancel();
   }
 
-  /** The plain loop over both parts, requests and plays merged in event-time order. */
-  static List<Directive> loopDirectives(
-      PopularityConfig config,
-      List<EdgeRequest> first,
-      List<EdgeRequest> second,
-      List<ViewerEvent> firstPlays,
-      List<ViewerEvent> secondPlays) {
-    List<EdgeRequest> requests = new ArrayList<>(first);
-    requests.addAll(second);
-    List<ViewerEvent> plays = new ArrayList<>(firstPlays);
-    plays.addAll(secondPlays);
-    plays.sort(Comparator.comparingLong(ViewerEvent::eventTimeMillis));
-    PopularityLoop.Collected truth = new PopularityLoop.Collected();
-    PopularityLoop loop = new PopularityLoop(config, truth);
-    int next = 0;
-    for (EdgeRequest r : requests) {
-      while (next < plays.size() && plays.get(next).eventTimeMillis() <= r.requestTimeMillis()) {
-        ViewerEvent e = plays.get(next++);
-        loop.play(e.region(), e.assetId(), e.eventTimeMillis());
-      }
-      loop.segmentRequest(
-          r.region(),
-          r.assetId(),
-          r.rendition(),
-          r.segmentSequence(),
-          r.bytes(),
-          r.requestTimeMillis());
-    }
-    for (; next < plays.size(); next++) {
-      ViewerEvent e = plays.get(next);
-      loop.play(e.region(), e.assetId(), e.eventTimeMillis());
-    }
-    loop.drain();
-    return truth.directives;
-  }
-
   /** The newest request on {@link #SKEW}'s partition {@code p}. */
   static long newest(List<EdgeRequest> requests, int p) {
     return requests.stream()
@@ -381,29 +349,6 @@ class ClusterSubmissionIT {
         .mapToLong(EdgeRequest::requestTimeMillis)
         .max()
         .orElseThrow();
-  }
-
-  /** The play request that opens a trace session. */
-  static ViewerEvent play(TraceRequest r, long t) {
-    return new ViewerEvent(
-        ViewerEvent.VERSION,
-        Ids.of("play", r.sessionId()),
-        ViewerEventType.PLAY_REQUEST,
-        r.sessionId(),
-        "viewer-" + r.sessionId(),
-        r.assetId(),
-        r.region(),
-        "edge-" + r.region(),
-        "web",
-        t,
-        null,
-        null,
-        null,
-        null,
-        null,
-        true,
-        null,
-        null);
   }
 
   static int playPartition(ViewerEvent e) {

@@ -89,7 +89,7 @@ class PopularityJobRestoreTest {
       }
       long t = base + r.timeMillis();
       if (started.add(r.sessionId())) {
-        plays.add(PopularityJobTest.play(r, t - 500));
+        plays.add(TraceEvents.play(r, t - 500));
       }
       requests.add(TraceEvents.edgeRequest(r, base));
     }
@@ -121,7 +121,7 @@ class PopularityJobRestoreTest {
   @Test
   void directivesAfterAKillAndRestoreEqualThoseOfAnUninterruptedRun(
       KafkaBroker kafka, ClickHouseServer clickHouse, FlinkMiniCluster flink) throws Exception {
-    PopularityLoop.Collected truth = PopularityJobTest.loopTruth(CONFIG, requests, plays);
+    PopularityLoop.Collected truth = PopularityLoop.replay(CONFIG, requests, plays);
     List<Directive> expected = sorted(truth.directives);
     // The input must exercise every kind of directive, or the comparison proves little.
     assertThat(expected).extracting(Directive::kind).contains(Directive.Kind.values());

@@ -11,9 +11,7 @@ import dev.segmentflow.cache.workload.VideoWorkload;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.Directive;
 import dev.segmentflow.schemas.events.EdgeRequest;
-import dev.segmentflow.schemas.events.Ids;
 import dev.segmentflow.schemas.events.ViewerEvent;
-import dev.segmentflow.schemas.events.ViewerEventType;
 import dev.segmentflow.schemas.flink.RecordTime;
 import dev.segmentflow.testkit.CollectingSink;
 import dev.segmentflow.testkit.FlinkMiniCluster;
@@ -47,12 +45,12 @@ class PopularityJobTest {
         break;
       }
       if (started.add(r.sessionId())) {
-        plays.add(play(r, base + r.timeMillis() - 500));
+        plays.add(TraceEvents.play(r, base + r.timeMillis() - 500));
       }
       requests.add(TraceEvents.edgeRequest(r, base));
     }
 
-    PopularityLoop.Collected truth = loopTruth(config, requests, plays);
+    PopularityLoop.Collected truth = PopularityLoop.replay(config, requests, plays);
     assertThat(truth.directives).extracting(Directive::kind).contains(Directive.Kind.values());
 
     InMemoryInput edge = new InMemoryInput("edge.requests");
@@ -93,7 +91,9 @@ class PopularityJobTest {
     List<EdgeRequest> requests = new ArrayList<>();
     // One play of another title: the viewer stream cannot be empty.
     List<ViewerEvent> plays =
-        List.of(play(new TraceRequest(0, "t2/720p/0", 1, "eu", "t2", "720p", 0, "p"), base));
+        List.of(
+            TraceEvents.play(
+                new TraceRequest(0, "t2/720p/0", 1, "eu", "t2", "720p", 0, "p"), base));
     for (long start : new long[] {0, 12 * PopularityJobRestoreTest.HOURS}) {
       for (int s = 0; s < 40; s++) {
         String session = "s" + start + "-" + s;
@@ -115,7 +115,7 @@ class PopularityJobTest {
       }
     }
     requests.sort(java.util.Comparator.comparingLong(EdgeRequest::requestTimeMillis));
-    PopularityLoop.Collected truth = loopTruth(config, requests, plays);
+    PopularityLoop.Collected truth = PopularityLoop.replay(config, requests, plays);
     assertThat(truth.directives).extracting(Directive::kind).contains(Directive.Kind.EVICT);
 
     InMemoryInput edge = new InMemoryInput("edge.requests");
@@ -155,55 +155,5 @@ class PopularityJobTest {
         config,
         sinks);
     env.execute("popularity-fast");
-  }
-
-  /** What the plain loop issues for the requests and plays, merged in event-time order. */
-  static PopularityLoop.Collected loopTruth(
-      PopularityConfig config, List<EdgeRequest> requests, List<ViewerEvent> plays) {
-    PopularityLoop.Collected truth = new PopularityLoop.Collected();
-    PopularityLoop loop = new PopularityLoop(config, truth);
-    int pi = 0;
-    for (EdgeRequest r : requests) {
-      while (pi < plays.size() && plays.get(pi).eventTimeMillis() <= r.requestTimeMillis()) {
-        ViewerEvent e = plays.get(pi++);
-        loop.play(e.region(), e.assetId(), e.eventTimeMillis());
-      }
-      loop.segmentRequest(
-          r.region(),
-          r.assetId(),
-          r.rendition(),
-          r.segmentSequence(),
-          r.bytes(),
-          r.requestTimeMillis());
-    }
-    while (pi < plays.size()) {
-      ViewerEvent e = plays.get(pi++);
-      loop.play(e.region(), e.assetId(), e.eventTimeMillis());
-    }
-    loop.drain();
-    return truth;
-  }
-
-  /** The play request that opens a trace session, half a second before its first segment. */
-  static ViewerEvent play(TraceRequest r, long t) {
-    return new ViewerEvent(
-        ViewerEvent.VERSION,
-        Ids.of("play", r.sessionId()),
-        ViewerEventType.PLAY_REQUEST,
-        r.sessionId(),
-        "viewer-" + r.sessionId(),
-        r.assetId(),
-        r.region(),
-        "edge-" + r.region(),
-        "web",
-        t,
-        null,
-        null,
-        null,
-        null,
-        null,
-        true,
-        null,
-        null);
   }
 }

@@ -1,6 +1,8 @@
 package dev.segmentflow.cache.popularity;
 
 import dev.segmentflow.schemas.events.Directive;
+import dev.segmentflow.schemas.events.EdgeRequest;
+import dev.segmentflow.schemas.events.ViewerEvent;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -46,6 +48,39 @@ public final class PopularityLoop {
     public void row(PopularityRow row) {
       rows.add(row);
     }
+  }
+
+  /**
+   * The loop over served segments and play requests merged in event-time order (each list in time
+   * order), drained to the end: the truth a job's output is compared with.
+   */
+  public static Collected replay(
+      PopularityConfig config, List<EdgeRequest> requests, List<ViewerEvent> plays) {
+    Collected truth = new Collected();
+    PopularityLoop loop = new PopularityLoop(config, truth);
+    int next = 0;
+    for (EdgeRequest r : requests) {
+      while (next < plays.size() && plays.get(next).eventTimeMillis() <= r.requestTimeMillis()) {
+        loop.play(plays.get(next));
+        next++;
+      }
+      loop.segmentRequest(
+          r.region(),
+          r.assetId(),
+          r.rendition(),
+          r.segmentSequence(),
+          r.bytes(),
+          r.requestTimeMillis());
+    }
+    for (; next < plays.size(); next++) {
+      loop.play(plays.get(next));
+    }
+    loop.drain();
+    return truth;
+  }
+
+  private void play(ViewerEvent e) {
+    play(e.region(), e.assetId(), e.eventTimeMillis());
   }
 
   public void segmentRequest(

@@ -3,6 +3,8 @@ package dev.segmentflow.cache.workload;
 import dev.segmentflow.cache.policy.TraceRequest;
 import dev.segmentflow.schemas.events.EdgeRequest;
 import dev.segmentflow.schemas.events.Ids;
+import dev.segmentflow.schemas.events.ViewerEvent;
+import dev.segmentflow.schemas.events.ViewerEventType;
 
 /** A generated trace as the events an edge would have logged, for tests and benchmarks. */
 public final class TraceEvents {
@@ -27,5 +29,28 @@ public final class TraceEvents {
         1500,
         r.sessionId(),
         baseMillis + r.timeMillis());
+  }
+
+  /** The play request that opens a trace session, as a player sends it at {@code timeMillis}. */
+  public static ViewerEvent play(TraceRequest r, long timeMillis) {
+    return new ViewerEvent(
+        ViewerEvent.VERSION,
+        Ids.of("play", r.sessionId()),
+        ViewerEventType.PLAY_REQUEST,
+        r.sessionId(),
+        "viewer-" + r.sessionId(),
+        r.assetId(),
+        r.region(),
+        "edge-" + r.region(),
+        "web",
+        timeMillis,
+        null,
+        null,
+        null,
+        null,
+        null,
+        true,
+        null,
+        null);
   }
 }
