@@ -27,7 +27,6 @@ public final class PopularityLoop {
   private final TitleActivityCombiner served = new TitleActivityCombiner();
   private final TreeMap<String, TitlePopularity> titles = new TreeMap<>();
   private long nextTick = Long.MIN_VALUE;
-  private long ticks;
 
   public PopularityLoop(PopularityConfig config, Output output) {
     this.config = config;
@@ -102,10 +101,6 @@ public final class PopularityLoop {
     }
   }
 
-  public long ticks() {
-    return ticks;
-  }
-
   private TitlePopularity title(String region, String assetId) {
     return titles.computeIfAbsent(
         PopularityKeys.title(region, assetId), k -> new TitlePopularity(region, assetId));
@@ -122,7 +117,6 @@ public final class PopularityLoop {
   }
 
   private void tick(long t) {
-    ticks++;
     served.flushThrough(t, a -> title(a.region, a.assetId).recordActivity(a));
     Iterator<TitlePopularity> it = titles.values().iterator();
     while (it.hasNext()) {

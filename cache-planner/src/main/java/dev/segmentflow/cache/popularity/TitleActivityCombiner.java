@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * subtask in front of its keyed state (one state write per title and tick instead of one per
  * request); the reference loop and the simulator fold their requests through it too.
  *
- * <p>Lookups allocate nothing: tick, then region, then asset, each a plain map get.
+ * <p>Lookups are plain map gets (tick, then region, then asset) that allocate only for a new tick,
+ * region or title.
  */
 public final class TitleActivityCombiner {
   private final TreeMap<Long, Map<String, Map<String, Builder>>> byTick = new TreeMap<>();
@@ -75,7 +76,7 @@ public final class TitleActivityCombiner {
     }
   }
 
-  /** One title's tick in the making. Renditions are few: a list, scanned by identity first. */
+  /** One title's tick in the making. Renditions are few: a list, scanned. */
   private static final class Builder {
     final String region;
     final String assetId;
@@ -99,11 +100,6 @@ public final class TitleActivityCombiner {
     }
 
     private RenditionTally tally(String rendition) {
-      for (RenditionTally t : renditions) {
-        if (t.name == rendition) {
-          return t;
-        }
-      }
       for (RenditionTally t : renditions) {
         if (t.name.equals(rendition)) {
           return t;

@@ -55,10 +55,11 @@ public final class PlaylistRules {
         bad.add("line after EXT-X-ENDLIST: " + l);
       }
       Matcher m = INT_TAG.matcher(l);
-      Integer value = m.matches() ? smallInteger(m.group(2)) : null;
-      if (m.matches() && value == null) {
+      boolean intTag = m.matches();
+      Integer value = intTag ? smallInteger(m.group(2)) : null;
+      if (intTag && value == null) {
         bad.add(m.group(1) + " is beyond any value a player uses: " + m.group(2));
-      } else if (m.matches()) {
+      } else if (intTag) {
         switch (m.group(1)) {
           case "EXT-X-TARGETDURATION" -> {
             target = value;
@@ -95,10 +96,11 @@ public final class PlaylistRules {
         endlist = true;
       }
       Matcher inf = EXTINF.matcher(l);
-      Double duration = inf.matches() ? decimal(inf.group(1)) : null;
-      if (inf.matches() && duration == null) {
+      boolean segmentTag = inf.matches();
+      Double duration = segmentTag ? decimal(inf.group(1)) : null;
+      if (segmentTag && duration == null) {
         bad.add("EXTINF duration is not a decimal number: " + l);
-      } else if (inf.matches()) {
+      } else if (segmentTag) {
         sawSegment = true;
         double d = duration;
         if (d != Math.rint(d)) {
@@ -155,16 +157,15 @@ public final class PlaylistRules {
       while (m.find()) {
         attrs.put(m.group(1), m.group(2));
       }
+      Long peak = bitsPerSecond(attrs.get("BANDWIDTH"));
+      Long average = bitsPerSecond(attrs.get("AVERAGE-BANDWIDTH"));
       if (!attrs.containsKey("BANDWIDTH")) {
         bad.add("EXT-X-STREAM-INF without BANDWIDTH");
-      } else if (bitsPerSecond(attrs.get("BANDWIDTH")) == null) {
+      } else if (peak == null) {
         bad.add("BANDWIDTH is not a decimal-integer: " + l);
-      } else if (attrs.containsKey("AVERAGE-BANDWIDTH")
-          && bitsPerSecond(attrs.get("AVERAGE-BANDWIDTH")) == null) {
+      } else if (attrs.containsKey("AVERAGE-BANDWIDTH") && average == null) {
         bad.add("AVERAGE-BANDWIDTH is not a decimal-integer: " + l);
-      } else if (attrs.containsKey("AVERAGE-BANDWIDTH")
-          && bitsPerSecond(attrs.get("AVERAGE-BANDWIDTH"))
-              > bitsPerSecond(attrs.get("BANDWIDTH"))) {
+      } else if (average != null && average > peak) {
         bad.add("AVERAGE-BANDWIDTH above the peak BANDWIDTH: " + l);
       }
       if (attrs.containsKey("RESOLUTION") && !attrs.get("RESOLUTION").matches("[0-9]+x[0-9]+")) {
