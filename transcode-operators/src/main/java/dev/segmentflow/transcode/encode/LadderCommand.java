@@ -39,6 +39,8 @@ public final class LadderCommand {
 
   /**
    * @param sourceCodec the segment's video codec, to pick a hardware decoder on the NVDEC path
+   * @param startSeconds where the segment's video starts in the source timeline
+   * @param endSeconds where its video ends: its audio is cut or padded to the same span
    * @param gopFrames keyframe interval inside a segment; a keyframe is always forced on its first
    *     frame
    */
@@ -48,21 +50,24 @@ public final class LadderCommand {
       List<Outputs> outputs,
       EncoderPath path,
       String x264Preset,
-      int gopFrames) {
+      int gopFrames,
+      double startSeconds,
+      double endSeconds) {
     boolean gpuDecode = path == EncoderPath.NVDEC_X264 && CUVID_DECODERS.containsKey(sourceCodec);
     List<String> a = new ArrayList<>();
     if (gpuDecode) {
       a.addAll(cudaDecode(CUVID_DECODERS.get(sourceCodec)));
     }
-    a.addAll(List.of("-copyts", "-i", source.toString()));
+    // -xerror: a damaged source segment fails rather than encoding the decoder's concealment
+    a.addAll(List.of("-xerror", "-copyts", "-i", source.toString()));
     a.add("-filter_complex");
-    a.add(filterGraph(outputs, gpuDecode));
+    a.add(filterGraph(outputs, gpuDecode) + audioGraph(outputs, startSeconds, endSeconds));
     for (int i = 0; i < outputs.size(); i++) {
       Outputs o = outputs.get(i);
       PlannedRendition r = o.rendition();
       a.addAll(List.of("-map", "[v" + i + "]"));
       if (r.hasAudio()) {
-        a.addAll(List.of("-map", "0:a:0"));
+        a.addAll(List.of("-map", "[a" + i + "]"));
       }
       a.addAll(videoEncoder(r, path, x264Preset, gopFrames, "expr:eq(n,0)"));
       if (r.hasAudio()) {
@@ -126,6 +131,36 @@ public final class LadderCommand {
             .append(":flags=bicubic,format=yuv420p");
       }
       g.append(",setsar=1[v").append(i).append(']');
+    }
+    return g.toString();
+  }
+
+  /**
+   * The segment's audio for exactly its video's span, split per rung with audio: the piece's audio
+   * may start early (audio before the first picture), late (a cut inside an audio packet, or audio
+   * that starts after the video) or end early; silence fills and a trim cuts, so segments encoded
+   * apart still join without drift.
+   */
+  static String audioGraph(List<Outputs> outputs, double startSeconds, double endSeconds) {
+    List<Integer> withAudio = new ArrayList<>();
+    for (int i = 0; i < outputs.size(); i++) {
+      if (outputs.get(i).rendition().hasAudio()) {
+        withAudio.add(i);
+      }
+    }
+    if (withAudio.isEmpty()) {
+      return "";
+    }
+    StringBuilder g =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                ";[0:a:0]aresample=48000:async=1:first_pts=%d,apad,atrim=end=%.6f,asplit=%d",
+                Math.round(startSeconds * 48000),
+                endSeconds,
+                withAudio.size()));
+    for (int i : withAudio) {
+      g.append("[a").append(i).append(']');
     }
     return g.toString();
   }

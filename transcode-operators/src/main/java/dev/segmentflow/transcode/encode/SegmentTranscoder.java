@@ -130,18 +130,27 @@ public final class SegmentTranscoder {
     int gop = Math.max(1, (int) Math.round(settings.gopSeconds() * seg.frameRate()));
     List<String> args =
         LadderCommand.build(
-            source, probe.videoCodec(), outputs, settings.path(), settings.x264Preset(), gop);
+            source,
+            probe.videoCodec(),
+            outputs,
+            settings.path(),
+            settings.x264Preset(),
+            gop,
+            seg.startSeconds(),
+            seg.startSeconds() + seg.durationSeconds());
     mkdirs(workDir);
     ChildRun.Result run = tools.ffmpeg(args, settings.timeout());
     if (run.timedOut()) {
       throw new MediaRejected(
           ReasonCode.TIMEOUT, "ladder encode ran past " + settings.timeout().toSeconds() + " s");
     }
-    if (run.exitCode() > 128) {
+    if (run.exitCode() == 128 + 9 || run.exitCode() == 128 + 15) {
+      // killed from outside (out of memory, shutdown): the same input may well succeed again
       throw new TransientFailure("ffmpeg killed by signal " + (run.exitCode() - 128));
     }
     if (run.exitCode() != 0) {
-      throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "ffmpeg: " + run.lastError());
+      throw new MediaRejected(
+          ReasonCode.UNDECODABLE_MEDIA, "the source segment does not decode: " + run.firstError());
     }
     String encoder = LadderCommand.encoderName(settings.path(), probe.videoCodec());
     boolean measure = settings.qualityEvery() > 0 && seg.sequence() % settings.qualityEvery() == 0;

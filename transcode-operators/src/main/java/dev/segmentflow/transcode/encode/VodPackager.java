@@ -64,7 +64,6 @@ public final class VodPackager {
     int n = split.pieces().size();
     Map<String, List<PlaylistEntry>> byPlaylist = new TreeMap<>();
     for (SourceSplitter.Piece p : split.pieces()) {
-      var probe = split.probe();
       SourceSegment seg = split.event(p, assetId, p.file().toUri().toString(), false, 0);
       for (SegmentTranscoder.Output o :
           transcoder.transcode(seg, p.file(), workDir.resolve("work-" + p.sequence()))) {
@@ -85,7 +84,7 @@ public final class VodPackager {
                     o.bytes(),
                     o.rendition().width(),
                     o.rendition().height(),
-                    probe.frameRate(),
+                    split.format().frameRate(),
                     o.codecs(),
                     false,
                     seg.lastSegment(),

@@ -27,6 +27,11 @@ public final class ChildRun {
       return !timedOut && exitCode == 0;
     }
 
+    /** The first non-empty stderr line (the cause, where later lines are consequences). */
+    public String firstError() {
+      return stderr.strip().lines().findFirst().orElse("").strip();
+    }
+
     /** The last non-empty stderr line, for reason details. */
     public String lastError() {
       String[] lines = stderr.strip().split("\n");

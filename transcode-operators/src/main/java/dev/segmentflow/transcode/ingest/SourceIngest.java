@@ -2,7 +2,6 @@ package dev.segmentflow.transcode.ingest;
 
 import dev.segmentflow.schemas.events.SourceSegment;
 import dev.segmentflow.transcode.hls.HlsPaths;
-import dev.segmentflow.transcode.probe.MediaProbe;
 import dev.segmentflow.transcode.probe.MediaRejected;
 import dev.segmentflow.transcode.store.OriginStore;
 import java.io.IOException;
@@ -60,15 +59,14 @@ public final class SourceIngest {
     }
     progress.accept("[1/3] probing and splitting " + file);
     SourceSplitter.Result split = splitter.split(file, segmentSeconds, workDir, progress);
-    MediaProbe probe = split.probe();
     int n = split.pieces().size();
     progress.accept(
         String.format(
             Locale.ROOT,
-            "[2/3] %d segments of about %.1f s%s; storing in %s",
+            "[2/3] %d segments of about %.1f s (%s); storing in %s",
             n,
             segmentSeconds,
-            split.reencoded() ? " (re-encoded for keyframes)" : " (stream copy)",
+            split.reencoded() ? "re-encoded: " + split.why() : "stream copy",
             store.config().baseUri()));
     long started = clock.getAsLong();
     double origin = split.pieces().get(0).startSeconds();

@@ -95,6 +95,13 @@ public final class MediaProber {
             ? Math.round(format.path("bit_rate").asDouble() / 1000)
             : null;
     Long frames = video.hasNonNull("nb_frames") ? video.path("nb_frames").asLong() : null;
+    String fieldOrder = video.path("field_order").asText("progressive");
+    int rotation = 0;
+    for (JsonNode side : video.path("side_data_list")) {
+      if (side.has("rotation")) {
+        rotation = Math.floorMod((int) Math.round(side.path("rotation").asDouble()), 360);
+      }
+    }
     return new MediaProbe(
         formatName,
         duration,
@@ -106,7 +113,11 @@ public final class MediaProber {
         fps,
         bitrate != null && bitrate > 0 ? bitrate : null,
         audio,
-        frames);
+        frames,
+        number(video.path("start_time"), number(format.path("start_time"), 0)),
+        Math.min(1000, Math.max(0, rational(video.path("r_frame_rate").asText("")))),
+        rotation,
+        !fieldOrder.equals("progressive") && !fieldOrder.equals("unknown"));
   }
 
   /**
@@ -115,7 +126,7 @@ public final class MediaProber {
   public List<Double> keyframeTimes(Path file) throws MediaRejected {
     List<Double> out = new ArrayList<>();
     for (Packet p : videoPackets(file)) {
-      if (p.keyframe()) {
+      if (p.keyframe() && !Double.isNaN(p.ptsSeconds())) {
         out.add(p.ptsSeconds());
       }
     }
@@ -123,10 +134,18 @@ public final class MediaProber {
     return out;
   }
 
-  /** A video packet as the demuxer reports it. */
-  public record Packet(double ptsSeconds, boolean keyframe) {}
+  /**
+   * A video packet as the demuxer reports it.
+   *
+   * @param ptsSeconds NaN when the container gives no presentation time (AVI with B-frames)
+   * @param discard the container's edit list hides it (decoded only as a reference)
+   */
+  public record Packet(double ptsSeconds, boolean keyframe, boolean discard) {}
 
-  /** The first video stream's packets in file order, from packet headers only. */
+  /**
+   * The first video stream's packets in file order, from packet headers only; every packet is
+   * listed, so their number is the number of coded frames.
+   */
   public List<Packet> videoPackets(Path file) throws MediaRejected {
     ChildRun.Result r =
         ffprobe(
@@ -141,10 +160,11 @@ public final class MediaProber {
     List<Packet> out = new ArrayList<>();
     for (String line : r.stdout().split("\n")) {
       String[] f = line.strip().split(",");
-      if (f.length < 2 || f[0].isEmpty() || f[0].equals("N/A")) {
+      if (f.length < 2 || f[0].isEmpty()) {
         continue;
       }
-      out.add(new Packet(Double.parseDouble(f[0]), f[1].contains("K")));
+      double pts = f[0].equals("N/A") ? Double.NaN : Double.parseDouble(f[0]);
+      out.add(new Packet(pts, f[1].contains("K"), f[1].contains("D")));
     }
     return out;
   }
