@@ -19,9 +19,10 @@ import picocli.CommandLine.Parameters;
     name = "ingest",
     mixinStandardHelpOptions = true,
     description = {
-      "Split a video into keyframe-aligned source segments (stream copy; re-encoded only when its",
-      "keyframes are too far apart), store them in the origin store and publish one",
-      "segments.source event per segment. With --live, segments are published at real-time pace."
+      "Split a video into source segments (stream copy at its keyframes when its timing can be",
+      "trusted, else one re-encode to constant rate, upright, square pixels), store them in the",
+      "origin store and publish one segments.source event per segment. With --live, segments are",
+      "published at real-time pace."
     })
 final class IngestCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "the source video file")

@@ -156,14 +156,21 @@ public final class SegmentTranscoder {
     boolean measure = settings.qualityEvery() > 0 && seg.sequence() % settings.qualityEvery() == 0;
     List<Output> out = new ArrayList<>();
     for (LadderCommand.Outputs o : outputs) {
-      double duration = verify(o.ts(), sourceFrames, seg);
       Mp4Fragments.Split split;
+      Mp4Fragments.VideoSamples samples;
       try {
         split = Mp4Fragments.split(read(o.mp4()));
-      } catch (IllegalArgumentException e) {
+        samples = Mp4Fragments.videoSamples(split);
+      } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
         // a broken fMP4 is this input's fault, not a transient one: no retry
         throw new MediaRejected(
             ReasonCode.UNDECODABLE_MEDIA, o.mp4().getFileName() + ": " + e.getMessage());
+      }
+      // the TS holds the same packets (one encoder, a tee), so the fMP4's headers speak for both
+      double duration = verify(samples, o.mp4().getFileName().toString(), sourceFrames, seg);
+      if (size(o.ts()) == 0) {
+        throw new MediaRejected(
+            ReasonCode.UNDECODABLE_MEDIA, "empty output " + o.ts().getFileName());
       }
       String video =
           Mp4Fragments.avcCodec(split.init())
@@ -214,42 +221,32 @@ public final class SegmentTranscoder {
   }
 
   /** Checks one output against the source segment and returns its duration. */
-  private double verify(Path ts, int sourceFrames, SourceSegment seg) throws MediaRejected {
-    List<MediaProber.Packet> packets = prober.videoPackets(ts);
-    if (packets.isEmpty()) {
+  private static double verify(
+      Mp4Fragments.VideoSamples samples, String name, int sourceFrames, SourceSegment seg)
+      throws MediaRejected {
+    if (!samples.firstIsSync()) {
       throw new MediaRejected(
-          ReasonCode.UNDECODABLE_MEDIA, "no video in output " + ts.getFileName());
+          ReasonCode.UNDECODABLE_MEDIA, "output " + name + " does not start on a keyframe");
     }
-    if (!packets.get(0).keyframe()) {
-      throw new MediaRejected(
-          ReasonCode.UNDECODABLE_MEDIA,
-          "output " + ts.getFileName() + " does not start on a keyframe");
-    }
-    if (Math.abs(packets.size() - sourceFrames) > 1) {
+    if (Math.abs(samples.count() - sourceFrames) > 1) {
       throw new MediaRejected(
           ReasonCode.UNDECODABLE_MEDIA,
           String.format(
               Locale.ROOT,
               "output %s has %d frames, the source segment %d",
-              ts.getFileName(),
-              packets.size(),
+              name,
+              samples.count(),
               sourceFrames));
     }
-    double min = Double.MAX_VALUE;
-    double max = -Double.MAX_VALUE;
-    for (MediaProber.Packet p : packets) {
-      min = Math.min(min, p.ptsSeconds());
-      max = Math.max(max, p.ptsSeconds());
-    }
     double frame = 1.0 / seg.frameRate();
-    double duration = max - min + frame;
+    double duration = samples.lastSeconds() - samples.firstSeconds() + frame;
     if (Math.abs(duration - seg.durationSeconds()) > frame + 1e-3) {
       throw new MediaRejected(
           ReasonCode.UNDECODABLE_MEDIA,
           String.format(
               Locale.ROOT,
               "output %s lasts %.3f s, the source segment %.3f s",
-              ts.getFileName(),
+              name,
               duration,
               seg.durationSeconds()));
     }

@@ -2,11 +2,20 @@ package dev.segmentflow.transcode.encode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.segmentflow.transcode.ffmpeg.ChildRun;
+import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
+import dev.segmentflow.transcode.probe.MediaProber;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class Mp4FragmentsTest {
   private static byte[] box(String type, byte[] payload) {
@@ -45,5 +54,52 @@ class Mp4FragmentsTest {
     byte[] truncated = java.util.Arrays.copyOf(plain, 20);
     assertThatThrownBy(() -> Mp4Fragments.split(truncated))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void readsTheVideoSamplesOfARealFragmentedFileAsFfprobeCountsThem(@TempDir Path dir)
+      throws Exception {
+    FfmpegTools tools = FfmpegTools.bundled();
+    Path file = dir.resolve("f.mp4");
+    ChildRun.Result made =
+        tools.ffmpeg(
+            List.of(
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=160x120:rate=25:duration=3",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=duration=3",
+                "-c:v",
+                "libx264",
+                "-bf",
+                "3",
+                "-g",
+                "30",
+                "-c:a",
+                "aac",
+                "-movflags",
+                "+frag_keyframe+empty_moov+default_base_moof",
+                file.toString()),
+            Duration.ofMinutes(1));
+    assertThat(made.ok()).as(made.lastError()).isTrue();
+    Mp4Fragments.VideoSamples v =
+        Mp4Fragments.videoSamples(Mp4Fragments.split(Files.readAllBytes(file)));
+    int packets = new MediaProber(tools, Duration.ofMinutes(1)).videoPackets(file).size();
+    assertThat(packets).isEqualTo(75);
+    assertThat(v.count()).isEqualTo(packets);
+    assertThat(v.firstIsSync()).isTrue();
+    assertThat(v.durationSeconds()).isCloseTo(3.0, within(1e-6));
+  }
+
+  @Test
+  void refusesInitSegmentsWithoutAVideoTrack() {
+    byte[] init = concat(box("ftyp", new byte[8]), box("moov", box("mvhd", new byte[100])));
+    byte[] media = concat(box("moof", new byte[16]), box("mdat", new byte[32]));
+    assertThatThrownBy(() -> Mp4Fragments.videoSamples(new Mp4Fragments.Split(init, media)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no video track");
   }
 }
