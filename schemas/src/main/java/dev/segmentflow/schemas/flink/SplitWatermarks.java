@@ -6,10 +6,13 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
 /**
- * The watermark of one Kafka partition: bounded out-of-orderness over the record times it reads;
- * once the partition has been silent for the idle timeout, its watermark follows the wall clock
- * (now minus the out-of-orderness and the idle timeout), so an empty or finished partition stops
- * holding the others back.
+ * The watermark of one Kafka partition: bounded out-of-orderness over the record times it reads.
+ * Once the partition has been silent for the idle timeout its watermark moves on by itself, so a
+ * quiet partition stops holding the others back: from its own last record time at the wall clock's
+ * pace (never past now minus the out-of-orderness and the idle timeout), or, for a partition that
+ * never had a record, with the wall clock. So live data that stops closes its sessions as time
+ * passes, while a partition of old data (a backfill, a catch-up) that pauses moves only as far as
+ * the pause is long, instead of jumping to now and turning the rest of its backlog into late data.
  *
  * <p>This stands in for {@code WatermarkStrategy.withIdleness}, which marks the split IDLE instead:
  * in Flink 1.20, once every split of a source is idle the source's output drops watermarks, the
@@ -45,8 +48,13 @@ public final class SplitWatermarks implements WatermarkGenerator<RawRecord> {
     long now = clock.getAsLong();
     long mark =
         maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrdernessMillis - 1;
-    if (now - lastActivity >= idleMillis) {
-      mark = Math.max(mark, now - outOfOrdernessMillis - idleMillis);
+    long silent = now - lastActivity;
+    if (silent >= idleMillis) {
+      long wall = now - outOfOrdernessMillis - idleMillis;
+      mark =
+          maxTimestamp == Long.MIN_VALUE
+              ? Math.max(mark, wall)
+              : Math.max(mark, Math.min(wall, mark + silent - idleMillis));
     }
     if (mark > emitted) {
       emitted = mark;

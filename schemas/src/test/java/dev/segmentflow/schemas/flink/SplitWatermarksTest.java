@@ -53,6 +53,30 @@ class SplitWatermarksTest {
   }
 
   @Test
+  void aSilentSplitOfOldDataMovesOnlyAsFarAsTheSilenceIsLong() {
+    long old = NOW - 86_400_000L; // a backfill of yesterday that pauses
+    split.onEvent(null, old, out);
+    clock.addAndGet(IDLE);
+    split.onPeriodicEmit(out);
+    clock.addAndGet(60_000);
+    split.onPeriodicEmit(out);
+    // a minute of silence moves it a minute, not to today: the rest of the backfill is not late
+    assertThat(marks).containsExactly(old - OOO - 1, old - OOO - 1 + 60_000);
+    split.onEvent(null, old + 90_000, out);
+    split.onPeriodicEmit(out);
+    assertThat(marks).last().isEqualTo(old + 90_000 - OOO - 1);
+  }
+
+  @Test
+  void aSilentSplitOfLiveDataFollowsTheClock() {
+    split.onEvent(null, NOW - 1_000, out); // a record that took a second to arrive
+    clock.addAndGet(10 * 60_000L);
+    split.onPeriodicEmit(out);
+    // ten minutes on, at the clock's pace, still a second behind it as its data was
+    assertThat(marks).containsExactly(clock.get() - 1_000 - OOO - 1 - IDLE);
+  }
+
+  @Test
   void recordsWithoutATimeAreActivityButMoveNothing() {
     split.onEvent(null, RecordTime.NO_TIME, out);
     clock.addAndGet(IDLE - 1);
