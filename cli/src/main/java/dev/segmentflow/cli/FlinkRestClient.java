@@ -100,6 +100,14 @@ public final class FlinkRestClient {
     return out;
   }
 
+  /** How often the job has restarted since its JobManager took it on (Flink's numRestarts). */
+  public long restarts(String jobId) {
+    for (JsonNode m : get("/jobs/" + jobId + "/metrics?get=numRestarts")) {
+      return m.path("value").asLong();
+    }
+    return 0;
+  }
+
   public String state(String jobId) {
     return get("/jobs/" + jobId).path("state").asText();
   }

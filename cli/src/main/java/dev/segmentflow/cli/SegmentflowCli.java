@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ReplayTraceCommand.class,
       StopCommand.class,
       DemoCommand.class,
+      FaultDrillCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SegmentflowCli implements Callable<Integer> {

@@ -229,10 +229,10 @@ class ClusterSubmissionIT {
    * partitions at skewed rates (each partition in time order, written one whole partition after the
    * other), and the job resumes with parallelism 1. Its directives must be exactly those of the
    * plain loop over all the input in time order, for every tick the input carries event time past:
-   * a request taken for late would count in another tick and change them. No partition may pass
-   * for silent within the test (idleness 10 minutes): a silent partition moves on by the length of
-   * its silence, and the pause around the stop would carry event time into ticks that the piled-up
-   * part still fills.
+   * a request taken for late would count in another tick and change them. No partition may pass for
+   * silent within the test (idleness 10 minutes): a silent partition moves on by the length of its
+   * silence, and the pause around the stop would carry event time into ticks that the piled-up part
+   * still fills.
    */
   @Test
   void popularityJobIssuesTheLoopsDirectivesAcrossACatchUp() throws Exception {

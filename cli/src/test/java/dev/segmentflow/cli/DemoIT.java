@@ -21,7 +21,13 @@ class DemoIT {
     String out =
         CliRun.ok(
             "demo", "--dir", dir.toString(), "--duration", "45", "--viewers", "9", "--seed", "5");
-    assertThat(out).contains("[8/8]").contains("29/29 segments rendered").contains("infra stopped");
+    // every segment the ingest step made is rendered: vtest's 79.5 s in 13 (re-encoded at 6 s, the
+    // remainder joining the last), the synthetic titles' 36, 30 and 24 s in 6, 5 and 4
+    assertThat(out)
+        .contains("vtest      13 segments,  79.5 s")
+        .contains("[8/8]")
+        .contains("28/28 segments rendered")
+        .contains("infra stopped");
 
     Map<String, Long> simulated = rows(out, "region sessions", "^\\s{6}(eu|us|apac)\\s+(\\d+)\\s+");
     Map<String, Long> qoe = rows(out, "QoE by region", "^\\s{8}(eu|us|apac)\\s+(\\d+)\\s+");

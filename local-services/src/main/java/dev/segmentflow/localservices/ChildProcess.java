@@ -129,6 +129,17 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /** SIGKILL, as a crash or the out-of-memory killer would end it; returns once it is gone. */
+  public void kill() {
+    ProcessHandle h = process.toHandle();
+    h.destroyForcibly();
+    try {
+      h.onExit().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(name + " survived SIGKILL", e);
+    }
+  }
+
   /** Asks politely (SIGTERM), then forcibly after a grace period. */
   @Override
   public void close() {

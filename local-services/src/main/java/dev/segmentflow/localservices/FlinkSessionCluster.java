@@ -26,18 +26,33 @@ public final class FlinkSessionCluster implements Service {
   private final Path dir;
   private final int slots;
   private final int restPort;
+  private final boolean highAvailability;
+  private final int zooKeeperPort;
+  private ChildProcess zooKeeper;
   private ChildProcess jobManager;
   private ChildProcess taskManager;
 
-  private FlinkSessionCluster(Path dir, int slots) {
+  private FlinkSessionCluster(Path dir, int slots, boolean highAvailability) {
     this.dir = dir.toAbsolutePath();
     this.slots = slots;
     this.restPort = Ports.free();
+    this.highAvailability = highAvailability;
+    this.zooKeeperPort = highAvailability ? Ports.free() : -1;
   }
 
   /** Starts both processes and waits until the TaskManager's slots are registered. */
   public static FlinkSessionCluster start(Path dir, int slots) {
-    FlinkSessionCluster c = new FlinkSessionCluster(dir, slots);
+    return start(dir, slots, false);
+  }
+
+  /**
+   * As {@link #start(Path, int)}; with {@code highAvailability}, Flink's ZooKeeper HA (a ZooKeeper
+   * server of its own, job graphs and checkpoint pointers under {@code dir/data/ha}), so that a
+   * JobManager started after one was killed recovers the running jobs from their latest
+   * checkpoints, and jobs restart quickly after a fault (fixed delay, short heartbeats).
+   */
+  public static FlinkSessionCluster start(Path dir, int slots, boolean highAvailability) {
+    FlinkSessionCluster c = new FlinkSessionCluster(dir, slots, highAvailability);
     try {
       c.launch();
     } catch (RuntimeException e) {
@@ -45,6 +60,55 @@ public final class FlinkSessionCluster implements Service {
       throw e;
     }
     return c;
+  }
+
+  /** SIGKILLs the TaskManager JVM. */
+  public void killTaskManager() {
+    taskManager.kill();
+  }
+
+  /** Starts a new TaskManager process and waits until its slots are registered. */
+  public void startTaskManager() {
+    taskManager =
+        ChildProcess.start(
+            "flink-taskmanager",
+            ChildProcess.javaCommand(
+                distributionClasspath(),
+                jvmArgs(
+                    "taskmanager",
+                    "-Xmx512m",
+                    "-Xms512m",
+                    "-XX:MaxDirectMemorySize=384m",
+                    "-XX:MaxMetaspaceSize=640m"),
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                "--configDir",
+                dir.resolve("conf").toString()),
+            dir,
+            dir.resolve("log/taskmanager.out"));
+    taskManager.awaitReady(() -> registeredSlots() >= slots, Duration.ofSeconds(90));
+  }
+
+  /** SIGKILLs the JobManager JVM. */
+  public void killJobManager() {
+    jobManager.kill();
+  }
+
+  /** Starts a new JobManager process on the same ports and waits until its REST API answers. */
+  public void startJobManager() {
+    jobManager =
+        ChildProcess.start(
+            "flink-jobmanager",
+            ChildProcess.javaCommand(
+                distributionClasspath(),
+                jvmArgs("jobmanager", "-Xmx448m", "-Xms448m"),
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                "--configDir",
+                dir.resolve("conf").toString()),
+            dir,
+            dir.resolve("log/jobmanager.out"));
+    jobManager.awaitReady(
+        () -> LocalHttp.probe(restUrl() + "/config").map(r -> r.statusCode() == 200).orElse(false),
+        Duration.ofSeconds(90));
   }
 
   private void launch() {
@@ -60,38 +124,50 @@ public final class FlinkSessionCluster implements Service {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String classpath = distributionClasspath();
-    jobManager =
+    if (highAvailability) {
+      startZooKeeper();
+    }
+    startJobManager();
+    startTaskManager();
+  }
+
+  /** Flink's own quorum peer, standalone: what bin/start-zookeeper-quorum.sh runs. */
+  private void startZooKeeper() {
+    Path conf = dir.resolve("conf/zoo.cfg");
+    try {
+      Files.writeString(
+          conf,
+          String.join(
+              "\n",
+              "tickTime=2000",
+              "initLimit=10",
+              "syncLimit=5",
+              "dataDir=" + dir.resolve("data/zookeeper"),
+              "clientPort=" + zooKeeperPort,
+              "clientPortAddress=127.0.0.1",
+              ""),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    zooKeeper =
         ChildProcess.start(
-            "flink-jobmanager",
+            "zookeeper",
             ChildProcess.javaCommand(
-                classpath,
-                jvmArgs("jobmanager", "-Xmx448m", "-Xms448m"),
-                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-                "--configDir",
-                conf.toString()),
+                distributionClasspath(),
+                List.of(
+                    "-Xmx128m",
+                    "-XX:+UseSerialGC",
+                    "-Dlog.file=" + dir.resolve("log/zookeeper.log"),
+                    "-Dlog4j.configurationFile=file:" + dir.resolve("conf/log4j.properties")),
+                "org.apache.flink.runtime.zookeeper.FlinkZooKeeperQuorumPeer",
+                "--zkConfigFile",
+                conf.toString(),
+                "--peerId",
+                "0"),
             dir,
-            dir.resolve("log/jobmanager.out"));
-    jobManager.awaitReady(
-        () -> LocalHttp.probe(restUrl() + "/config").map(r -> r.statusCode() == 200).orElse(false),
-        Duration.ofSeconds(90));
-    taskManager =
-        ChildProcess.start(
-            "flink-taskmanager",
-            ChildProcess.javaCommand(
-                classpath,
-                jvmArgs(
-                    "taskmanager",
-                    "-Xmx512m",
-                    "-Xms512m",
-                    "-XX:MaxDirectMemorySize=384m",
-                    "-XX:MaxMetaspaceSize=640m"),
-                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                "--configDir",
-                conf.toString()),
-            dir,
-            dir.resolve("log/taskmanager.out"));
-    taskManager.awaitReady(() -> registeredSlots() >= slots, Duration.ofSeconds(90));
+            dir.resolve("log/zookeeper.out"));
+    zooKeeper.awaitReady(() -> Ports.listening(zooKeeperPort), Duration.ofSeconds(60));
   }
 
   private List<String> jvmArgs(String role, String... memory) {
@@ -135,7 +211,23 @@ public final class FlinkSessionCluster implements Service {
         "state.savepoints.dir: file://" + data.resolve("savepoints"),
         "web.upload.dir: " + data.resolve("uploads"),
         "io.tmp.dirs: " + data.resolve("tmp"),
+        highAvailability ? highAvailabilityConfig(data) : "",
         "");
+  }
+
+  private String highAvailabilityConfig(Path data) {
+    return String.join(
+        "\n",
+        "high-availability.type: zookeeper",
+        "high-availability.storageDir: file://" + data.resolve("ha"),
+        "high-availability.zookeeper.quorum: 127.0.0.1:" + zooKeeperPort,
+        "high-availability.cluster-id: /segmentflow",
+        "restart-strategy.type: fixed-delay",
+        "restart-strategy.fixed-delay.attempts: 1000",
+        "restart-strategy.fixed-delay.delay: 2 s",
+        "heartbeat.interval: 2000",
+        "heartbeat.timeout: 10000",
+        "execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION");
   }
 
   private int registeredSlots() {
@@ -216,6 +308,9 @@ public final class FlinkSessionCluster implements Service {
     }
     if (jobManager != null) {
       jobManager.close();
+    }
+    if (zooKeeper != null) {
+      zooKeeper.close();
     }
   }
 

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * one ffmpeg process), uploads the renditions to the origin store and reports what it made. Used
  * through Flink's async I/O, whose capacity bounds the segments in flight and whose checkpoints
  * keep them, so a restore redoes unfinished segments; their keys are deterministic, so a redo
- * overwrites. Nothing here throws: every failure ends as a dead letter with a reason.
+ * overwrites. Every failure of a segment ends as a dead letter with a reason; only an origin store
+ * that does not answer at all fails the job (and its restart retries), since that is no segment's
+ * fault.
  */
 public final class TranscodeFunction extends RichAsyncFunction<SourceSegment, TranscodeOutcome> {
   private static final Logger LOG = LoggerFactory.getLogger(TranscodeFunction.class);
@@ -119,7 +121,33 @@ public final class TranscodeFunction extends RichAsyncFunction<SourceSegment, Tr
 
   @Override
   public void asyncInvoke(SourceSegment seg, ResultFuture<TranscodeOutcome> result) {
-    pool.execute(() -> result.complete(List.of(process(seg))));
+    pool.execute(
+        () -> {
+          try {
+            result.complete(List.of(process(seg)));
+          } catch (StoreUnavailable e) {
+            // Not this segment's fault: failing the job restarts it from its last checkpoint,
+            // which replays the segment once the store answers again.
+            result.completeExceptionally(e);
+          }
+        });
+  }
+
+  /** The origin store did not answer at all; no segment should be dead-lettered for that. */
+  static final class StoreUnavailable extends RuntimeException {
+    StoreUnavailable(String message) {
+      super(message);
+    }
+  }
+
+  /** Whether the store answers a metadata request, whatever the answer. */
+  private boolean storeAnswers(String key) {
+    try {
+      store.exists(key);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   @Override
@@ -187,6 +215,10 @@ public final class TranscodeFunction extends RichAsyncFunction<SourceSegment, Tr
       } finally {
         delete(work);
       }
+    }
+    if (!storeAnswers(sourceKey)) {
+      throw new StoreUnavailable(
+          "origin store unavailable after " + config.maxAttempts() + " attempts: " + lastTransient);
     }
     failed.inc();
     return TranscodeOutcome.failed(
