@@ -241,8 +241,6 @@ final class FaultDrill implements AutoCloseable {
     log.println("[drill] " + scenario + ": fault");
     inject(scenario);
     long faultEnd = System.nanoTime();
-    Thread.sleep(load.toMillis() / 2);
-    flowing.set(false);
     long sentBeforeEnd = sent.get();
     long segmentsBeforeEnd = segments.get();
     log.println("[drill] " + scenario + ": fault over; waiting for the input from before it");
@@ -254,6 +252,9 @@ final class FaultDrill implements AutoCloseable {
                     && renditionsUpTo(tag, segmentsBeforeEnd) >= 2 * segmentsBeforeEnd,
             Duration.ofMinutes(4));
     double recovery = (System.nanoTime() - faultEnd) / 1e9;
+    // input keeps flowing for the second half after the fault, however long recovery took
+    Thread.sleep(Math.max(0, load.toMillis() / 2 - (System.nanoTime() - faultEnd) / 1_000_000));
+    flowing.set(false);
     producer.join();
     long produced = acked.get();
     long expectedLetters = malformed.get();
