@@ -94,6 +94,7 @@ try {
       out.ended = video.ended;
       out.waitedMs = Math.round(performance.now() - t0);
       out.videoWidth = video.videoWidth;
+      out.videoHeight = video.videoHeight;
       hls.destroy();
       return out;
     },

@@ -12,6 +12,7 @@ import dev.segmentflow.schemas.kafka.TopicCreator;
 import dev.segmentflow.testkit.RealServices;
 import dev.segmentflow.transcode.encode.VodPackager;
 import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
+import dev.segmentflow.transcode.ingest.ConformanceCorpus;
 import dev.segmentflow.transcode.ingest.SampleMedia;
 import dev.segmentflow.transcode.store.OriginStore;
 import java.io.IOException;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * A real player against the edge: hls.js from npm in Debian's headless Chromium (driven by
@@ -42,6 +45,13 @@ import org.junit.jupiter.api.io.TempDir;
 class HlsJsPlayerTest {
   static final Path PLAYER = Path.of("src/test/player");
   static final double PLAY_SECONDS = 10.5;
+
+  /**
+   * Corpus variants whose timing or geometry a player could trip on: a rotation matrix, pixels that
+   * are not square, AVI with B-frames and 5.1 AC-3, jittered timestamps, audio before video.
+   */
+  static final List<String> CORPUS_PLAYED =
+      List.of("mov-rotated", "anamorphic", "mpeg4-bframes-avi", "vfr-jitter", "audio-leads-video");
 
   @TempDir static Path dir;
   static KafkaBroker kafka;
@@ -58,6 +68,13 @@ class HlsJsPlayerTest {
     try (OriginStore store = OriginStore.open(OriginStore.Config.local(origin))) {
       VodPackager.quick(tools, List.of("360p", "240p"), store)
           .packageFile(clip, "play1", 4, dir.resolve("work"), s -> {});
+      for (ConformanceCorpus.Variant v : ConformanceCorpus.variants()) {
+        if (CORPUS_PLAYED.contains(v.name())) {
+          Path file = ConformanceCorpus.make(v, dir.resolve("corpus"), tools);
+          VodPackager.quick(tools, List.of("240p"), store)
+              .packageFile(file, v.name(), 4, dir.resolve("work-" + v.name()), s -> {});
+        }
+      }
     }
     TopicCreator.ensure(kafka.bootstrapServers(), EdgeServer.topics(), (short) 1);
     edge =
@@ -96,6 +113,27 @@ class HlsJsPlayerTest {
   @Test
   void hlsJsPlaysMpegTsWithCmcdInTheQuery() throws Exception {
     playsAndReports("master.m3u8", "sf-player-ts", "query", ".ts");
+  }
+
+  @ParameterizedTest
+  @FieldSource("CORPUS_PLAYED")
+  void hlsJsPlaysWhatIngestMadeOfAnAwkwardSource(String variant) throws Exception {
+    ConformanceCorpus.Variant v =
+        ConformanceCorpus.variants().stream()
+            .filter(c -> c.name().equals(variant))
+            .findFirst()
+            .orElseThrow();
+    JsonNode played =
+        play(base + "/hls/" + variant + "/master-fmp4.m3u8", "sf-corpus-" + variant, "query", 6);
+    assertThat(played.get("fatal").isNull()).as("fatal error: %s", played).isTrue();
+    assertThat(played.get("currentTime").asDouble())
+        .as("playback advanced: %s", played)
+        .isGreaterThanOrEqualTo(6);
+    assertThat(played.get("consoleErrors")).as("browser console errors").isEmpty();
+    double shown = played.get("videoWidth").asDouble() / played.get("videoHeight").asDouble();
+    assertThat(Math.abs(shown / v.displayAspect() - 1))
+        .as("the picture's aspect as the browser shows it: %s", played)
+        .isLessThan(0.02);
   }
 
   private void playsAndReports(String master, String session, String mode, String segmentSuffix)
@@ -160,12 +198,16 @@ class HlsJsPlayerTest {
 
   /** Runs the player script; its last stdout line is a JSON report. */
   private static JsonNode play(String url, String session, String mode) throws Exception {
+    return play(url, session, mode, PLAY_SECONDS);
+  }
+
+  private static JsonNode play(String url, String session, String mode, double seconds)
+      throws Exception {
     assertThat(PLAYER.resolve("node_modules/hls.js").toFile())
         .as("npm packages of %s (bin/setup installs them)", PLAYER)
         .isDirectory();
     Process p =
-        new ProcessBuilder(
-                "node", "play.mjs", url, String.valueOf(PLAY_SECONDS), session, "play1", mode)
+        new ProcessBuilder("node", "play.mjs", url, String.valueOf(seconds), session, "play1", mode)
             .directory(PLAYER.toFile())
             .redirectErrorStream(false)
             .redirectError(ProcessBuilder.Redirect.INHERIT)
