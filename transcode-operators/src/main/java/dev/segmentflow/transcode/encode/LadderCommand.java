@@ -73,8 +73,8 @@ public final class LadderCommand {
       if (path != EncoderPath.NVENC && outputs.size() > 1) {
         // ffmpeg runs each encoder in a thread of its own; x264's default frame threads on top
         // (1.5 per core) cost more in start-up and hand-over on a segment of a few seconds than
-        // they gain. Two keep the top rung from being one core's work (bench/transcode: 0.58 of
-        // plain ffmpeg with the default, 0.66 with one, 0.73 with two on the real footage).
+        // they gain (a 60-frame vtest segment: 0.95 CPU-s with them, 0.81 with one thread). Two,
+        // not one, keep an HD top rung from being one core's work.
         a.addAll(List.of("-threads:v", "2"));
       }
       if (r.hasAudio()) {
