@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -69,8 +70,7 @@ public final class SourceSplitter {
   /**
    * @param why why the source was re-encoded; null when it was cut by stream copy
    */
-  public record Result(
-      MediaProbe probe, boolean reencoded, String why, Format format, List<Piece> pieces) {
+  public record Result(boolean reencoded, String why, Format format, List<Piece> pieces) {
     /** The segments.source event of one piece, stored at {@code uri}. */
     public SourceSegment event(Piece p, String assetId, String uri, boolean live, long ingestedAt) {
       return new SourceSegment(
@@ -166,7 +166,7 @@ public final class SourceSplitter {
                   probe.hasAudio(),
                   probe.bitrateKbps(),
                   probe.videoCodec());
-          return new Result(probe, false, null, format, pieces);
+          return new Result(false, null, format, pieces);
         } catch (Mismatch m) {
           why = "the stream copy did not hold: " + m.getMessage();
         }
@@ -249,13 +249,12 @@ public final class SourceSplitter {
     args.addAll(List.of("-map", "0:v:0", "-c:v", "copy"));
     addAudio(args, probe);
     args.addAll(List.of("-f", "segment"));
+    // the cuts are keyframe times; one pass over the packets finds their frame numbers
+    Set<Double> at = new HashSet<>(cuts.subList(1, cuts.size()));
     List<String> frames = new ArrayList<>();
-    for (double cut : cuts.subList(1, cuts.size())) {
-      for (int i = 0; i < packets.size(); i++) {
-        if (packets.get(i).keyframe() && packets.get(i).ptsSeconds() == cut) {
-          frames.add(Integer.toString(i));
-          break;
-        }
+    for (int i = 0; i < packets.size(); i++) {
+      if (packets.get(i).keyframe() && at.remove(packets.get(i).ptsSeconds())) {
+        frames.add(Integer.toString(i));
       }
     }
     if (frames.isEmpty()) {
@@ -355,7 +354,6 @@ public final class SourceSplitter {
               expected));
     }
     return new Result(
-        probe,
         true,
         why,
         new Format(width, height, rate.value(), probe.hasAudio(), probe.bitrateKbps(), "h264"),

@@ -121,20 +121,6 @@ public final class MediaProber {
   }
 
   /**
-   * Times of the video keyframes, in the file's own timeline, read from packet flags (no decode).
-   */
-  public List<Double> keyframeTimes(Path file) throws MediaRejected {
-    List<Double> out = new ArrayList<>();
-    for (Packet p : videoPackets(file)) {
-      if (p.keyframe() && !Double.isNaN(p.ptsSeconds())) {
-        out.add(p.ptsSeconds());
-      }
-    }
-    out.sort(Double::compare);
-    return out;
-  }
-
-  /**
    * A video packet as the demuxer reports it.
    *
    * @param ptsSeconds NaN when the container gives no presentation time (AVI with B-frames)
