@@ -90,6 +90,9 @@ final class FaultDrill implements AutoCloseable {
     }
   }
 
+  /** Every so many viewer events, one is malformed: the last of each run of this many. */
+  private static final int MALFORMED_EVERY = 50;
+
   private static final String DB = "drill";
   private static final String VIEWER = "drill.viewer.events";
   private static final String EDGE = "drill.edge.requests";
@@ -358,7 +361,7 @@ final class FaultDrill implements AutoCloseable {
       while (flowing.get()) {
         for (int i = 0; i < eventsPerSecond / 10; i++) {
           long n = sent.getAndIncrement();
-          boolean bad = n % 50 == 49;
+          boolean bad = n % MALFORMED_EVERY == MALFORMED_EVERY - 1;
           String session = tag + ".s" + (n % 40);
           String value = bad ? "{\"eventId\": \"" + tag + ".bad." + n + "\", " : event(tag, n);
           if (bad) {
@@ -475,8 +478,9 @@ final class FaultDrill implements AutoCloseable {
             + sentBefore);
   }
 
+  /** Valid events among the first {@code sentBefore} sent. */
   private static long validUpTo(long sentBefore) {
-    return sentBefore - sentBefore / 50;
+    return sentBefore - sentBefore / MALFORMED_EVERY;
   }
 
   private long letters(String tag) {
