@@ -232,7 +232,7 @@ class MediaConformanceTest {
                 .filter(l -> l.startsWith("#EXTINF:"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(8, l.indexOf(','))))
                 .sum();
-        long frames = decodedFrames(playlist, v.name() + " " + media);
+        long frames = StoredHls.decodedFrames(playlist, v.name() + " " + media);
         assertThat(Math.abs(frames * frame - listed))
             .as(v.name() + " " + media + " frames against EXTINF")
             .isLessThan(frame * segs.size());
@@ -307,17 +307,6 @@ class MediaConformanceTest {
     steps.sort(Double::compare);
     double typical = steps.get(steps.size() / 2);
     return times.get(times.size() - 1) - times.get(0) + (frames - times.size() + 1) * typical;
-  }
-
-  /** ffmpeg decodes every video frame of the playlist silently; returns how many. */
-  private static long decodedFrames(Path playlist, String what) {
-    ChildRun.Result r =
-        TOOLS.ffmpeg(
-            List.of("-i", playlist.toString(), "-map", "0:v:0", "-f", "framemd5", "-"),
-            Duration.ofMinutes(2));
-    assertThat(r.ok()).as(what + ": " + r.lastError()).isTrue();
-    assertThat(r.stderr().strip()).as(what + " decode errors").isEmpty();
-    return r.stdout().lines().filter(l -> !l.startsWith("#")).count();
   }
 
   /** Where the last audio packet ends minus where the last video frame ends, in seconds. */
