@@ -98,17 +98,19 @@ public final class EdgeBench {
             rounds, connections, seconds);
         double[] sum = new double[2];
         double[] p99 = new double[2];
-        for (int r = 1; r <= rounds; r++) {
-          Wrk n = wrk(nginxBase, connections, seconds, script, pathsFile);
-          Wrk e = wrk(edgeBase, connections, seconds, script, pathsFile);
-          progress(
-              "      round %d/%d: nginx %,.0f req/s p99 %.2f ms (%.0f MB/s) | edge %,.0f req/s p99"
-                  + " %.2f ms (%.0f MB/s)",
-              r, rounds, n.rps, n.p99Ms, n.mbps, e.rps, e.p99Ms, e.mbps);
-          sum[0] += n.rps;
-          sum[1] += e.rps;
-          p99[0] += n.p99Ms;
-          p99[1] += e.p99Ms;
+        try (CpuProfile profile = CpuProfile.start()) {
+          for (int r = 1; r <= rounds; r++) {
+            Wrk n = wrk(nginxBase, connections, seconds, script, pathsFile);
+            Wrk e = wrk(edgeBase, connections, seconds, script, pathsFile);
+            progress(
+                "      round %d/%d: nginx %,.0f req/s p99 %.2f ms (%.0f MB/s) | edge %,.0f req/s p99"
+                    + " %.2f ms (%.0f MB/s)",
+                r, rounds, n.rps, n.p99Ms, n.mbps, e.rps, e.p99Ms, e.mbps);
+            sum[0] += n.rps;
+            sum[1] += e.rps;
+            p99[0] += n.p99Ms;
+            p99[1] += e.p99Ms;
+          }
         }
         System.out.printf(
             Locale.ROOT,
@@ -294,7 +296,8 @@ public final class EdgeBench {
                   video/mp2t ts;
                   video/mp4 mp4 m4s;
                 }
-                access_log %s/access.log;
+                access_log %s/access.log combined buffer=64k flush=1s;
+                open_file_cache max=1000 inactive=60s;
                 sendfile on;
                 tcp_nopush on;
                 keepalive_requests 1000000;

@@ -7,6 +7,7 @@ import dev.segmentflow.schemas.events.EdgeRequest.ObjectType;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -29,22 +30,46 @@ import java.util.function.Predicate;
  * makes concurrent misses for one object share a single origin fetch.
  */
 public final class EdgeCache {
-  /** A cached object; {@code prefetched} until the first request that uses it. */
+  /**
+   * A cached object; {@code prefetched} until the first request that uses it. The body lives in a
+   * read-only direct buffer, so serving hands the socket a slice of it instead of copying it
+   * through the heap; playlists also keep their bytes on the heap, since they are read as text
+   * (rewriting, freshness, title lengths).
+   */
   public static final class Entry {
-    final byte[] body;
+    private final ByteBuffer content;
+    private final byte[] text;
     final String etag;
     final long fetchedAtMillis;
     final AtomicBoolean prefetched;
 
-    Entry(byte[] body, long fetchedAtMillis, boolean prefetched) {
-      this.body = body;
+    Entry(byte[] body, boolean playlist, long fetchedAtMillis, boolean prefetched) {
+      ByteBuffer direct = ByteBuffer.allocateDirect(body.length);
+      direct.put(body).flip();
+      this.content = direct.asReadOnlyBuffer();
+      this.text = playlist ? body : null;
       this.etag = EdgeCache.etag(body);
       this.fetchedAtMillis = fetchedAtMillis;
       this.prefetched = new AtomicBoolean(prefetched);
     }
 
+    /** The whole body as a buffer of its own (position 0), to slice or send. */
+    public ByteBuffer content() {
+      return content.duplicate();
+    }
+
+    public int size() {
+      return content.capacity();
+    }
+
+    /** The body as bytes: a playlist's own array; a copy for anything else. */
     public byte[] body() {
-      return body;
+      if (text != null) {
+        return text;
+      }
+      byte[] copy = new byte[size()];
+      content().get(copy);
+      return copy;
     }
 
     public String etag() {
@@ -66,7 +91,7 @@ public final class EdgeCache {
 
   /**
    * @param ttl how long an object stays fresh, asked at every lookup (so a TTL directive applies to
-   *     what is already cached)
+   *     what is already cached); it is given the body of playlists only, null for anything else
    */
   public EdgeCache(
       ServingPolicy policy,
@@ -108,7 +133,7 @@ public final class EdgeCache {
         // A hit: the policy learns of it. If it evicted the object since the lookup, the copy in
         // hand is still served, but must not be re-admitted behind the map's back.
         if (policy.contains(o.key())) {
-          policy.access(o.key(), e.body.length, ref(o, sessionId, false));
+          policy.access(o.key(), e.size(), ref(o, sessionId, false));
         }
       }
       return new Served(
@@ -138,7 +163,7 @@ public final class EdgeCache {
     if (e != null && fresh(o, e)) {
       return 0;
     }
-    return load(o, null, true).body.length;
+    return load(o, null, true).size();
   }
 
   /** Drops every cached object whose key matches; returns how many. */
@@ -176,7 +201,7 @@ public final class EdgeCache {
   }
 
   private boolean fresh(HlsObject o, Entry e) {
-    return clock.millis() < e.fetchedAtMillis + ttl.apply(o, e.body).toMillis();
+    return clock.millis() < e.fetchedAtMillis + ttl.apply(o, e.text).toMillis();
   }
 
   private Entry load(HlsObject o, String sessionId, boolean prefetch) throws IOException {
@@ -195,7 +220,7 @@ public final class EdgeCache {
         metrics.originLatency((System.nanoTime() - t0) / 1000);
       }
       metrics.inc(prefetch ? "edge_prefetch_bytes_total" : "edge_origin_bytes_total", body.length);
-      Entry e = new Entry(body, clock.millis(), prefetch);
+      Entry e = new Entry(body, o.playlist(), clock.millis(), prefetch);
       synchronized (lock) {
         policy.remove(o.key()); // a refreshed object may have changed size
         policy.access(o.key(), body.length, ref(o, sessionId, prefetch));

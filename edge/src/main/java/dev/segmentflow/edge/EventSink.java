@@ -20,10 +20,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Everything the edge reports (access log, viewer events, dead letters) goes through here. Serving
- * threads only enqueue; one sender thread writes to Kafka. While Kafka is unreachable, records go
- * to an append-only spool on disk, which is sent, oldest first, once Kafka answers again, and also
- * after a restart. A record may then arrive twice (sent, unacknowledged, spooled, sent again);
- * every record has a deterministic id, so consumers keep one. None is lost.
+ * threads only enqueue the event objects (immutable records); one sender thread turns them into
+ * JSON and writes them to Kafka. While Kafka is unreachable, records go to an append-only spool on
+ * disk, which is sent, oldest first, once Kafka answers again, and also after a restart. A record
+ * may then arrive twice (sent, unacknowledged, spooled, sent again); every record has a
+ * deterministic id, so consumers keep one. None is lost.
  */
 public final class EventSink implements AutoCloseable {
   private static final int BATCH = 500;
@@ -31,7 +32,7 @@ public final class EventSink implements AutoCloseable {
   private final DiskSpool spool;
   private final EdgeMetrics metrics;
   private final KafkaProducer<String, byte[]> producer;
-  private final BlockingQueue<Outgoing> queue = new ArrayBlockingQueue<>(100_000);
+  private final BlockingQueue<Queued> queue = new ArrayBlockingQueue<>(100_000);
   private final Thread sender;
   private final Duration ack;
   private volatile boolean running = true;
@@ -67,16 +68,26 @@ public final class EventSink implements AutoCloseable {
     sender.start();
   }
 
+  /** A record waiting for the sender: an event still to serialise, or bytes already made. */
+  private record Queued(String topic, String key, Object event, byte[] value) {
+    Outgoing outgoing() {
+      return new Outgoing(topic, key, value != null ? value : Json.bytes(event));
+    }
+  }
+
   /** Never blocks serving: when even the queue is full, the record goes straight to the spool. */
   public void send(String topic, String key, Object event) {
-    sendRaw(topic, key, Json.bytes(event));
+    enqueue(new Queued(topic, key, event, null));
   }
 
   public void sendRaw(String topic, String key, byte[] value) {
-    Outgoing r = new Outgoing(topic, key, value);
-    metrics.inc("edge_events_total{topic=\"" + topic + "\"}");
+    enqueue(new Queued(topic, key, null, value));
+  }
+
+  private void enqueue(Queued r) {
+    metrics.inc("edge_events_total{topic=\"" + r.topic() + "\"}");
     if (!queue.offer(r)) {
-      spool.append(List.of(r));
+      spool.append(List.of(r.outgoing()));
     }
   }
 
@@ -86,19 +97,20 @@ public final class EventSink implements AutoCloseable {
   }
 
   private void run() {
-    List<Outgoing> batch = new ArrayList<>();
+    List<Queued> taken = new ArrayList<>();
     while (running || !queue.isEmpty()) {
       try {
         if (System.currentTimeMillis() >= downUntilMillis && !spool.drain(BATCH, this::send)) {
           markDown();
         }
-        Outgoing first = queue.poll(100, TimeUnit.MILLISECONDS);
+        Queued first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
-        batch.clear();
-        batch.add(first);
-        queue.drainTo(batch, BATCH - 1);
+        taken.clear();
+        taken.add(first);
+        queue.drainTo(taken, BATCH - 1);
+        List<Outgoing> batch = outgoing(taken);
         if (System.currentTimeMillis() < downUntilMillis || spool.files() > 0) {
           spool.append(batch); // keep order: what is spooled goes first
         } else if (!deliver(batch)) {
@@ -112,6 +124,19 @@ public final class EventSink implements AutoCloseable {
         metrics.inc("edge_events_sender_errors_total");
       }
     }
+  }
+
+  /** Serialises a batch; an event that cannot be written as JSON is counted, not the batch lost. */
+  private List<Outgoing> outgoing(List<Queued> taken) {
+    List<Outgoing> out = new ArrayList<>(taken.size());
+    for (Queued q : taken) {
+      try {
+        out.add(q.outgoing());
+      } catch (RuntimeException e) {
+        metrics.inc("edge_events_unserialisable_total");
+      }
+    }
+    return out;
   }
 
   private void markDown() {
@@ -164,10 +189,10 @@ public final class EventSink implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    List<Outgoing> left = new ArrayList<>();
+    List<Queued> left = new ArrayList<>();
     queue.drainTo(left);
     if (!left.isEmpty()) {
-      spool.append(left);
+      spool.append(outgoing(left));
     }
     producer.close(Duration.ofSeconds(2));
   }

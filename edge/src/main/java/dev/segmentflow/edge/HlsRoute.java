@@ -6,17 +6,19 @@ import dev.segmentflow.schemas.events.EdgeRequest.ObjectType;
 import dev.segmentflow.schemas.events.Ids;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import jakarta.servlet.ServletOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.HttpOutput;
 
 /**
  * {@code GET|HEAD /hls/<asset>/...}: the object from the cache (the origin on a miss), with its
@@ -100,30 +102,25 @@ final class HlsRoute implements Handler {
         return;
       }
       status = served.status();
-      byte[] body = served.entry().body();
-      lengths.learn(o, body, status == CacheStatus.MISS);
-      String etag = served.entry().etag();
+      EdgeCache.Entry entry = served.entry();
+      ByteBuffer body = entry.content();
+      String etag = entry.etag();
       if (o.playlist()) {
-        String text = new String(body, StandardCharsets.UTF_8);
-        String rewritten = text;
-        if (o.type() == ObjectType.MASTER_PLAYLIST && config.pathways().size() > 1) {
-          rewritten =
-              PlaylistRewriter.steered(
-                  rewritten,
-                  config.pathways(),
-                  o.tokenScope(),
-                  config.publicUrl() + "/steering/" + o.assetId());
-        }
-        if (signer != null && token != null) {
-          rewritten = PlaylistRewriter.withToken(rewritten, token);
-        }
-        if (!rewritten.equals(text)) {
-          body = rewritten.getBytes(StandardCharsets.UTF_8);
-          etag = EdgeCache.etag(body);
+        byte[] text = entry.body();
+        lengths.learn(o, text, status == CacheStatus.MISS);
+        byte[] rewritten = rewrite(o, text, token);
+        if (rewritten != text) {
+          body = ByteBuffer.wrap(rewritten);
+          etag = EdgeCache.etag(rewritten);
         }
       }
+      int size = body.remaining();
       Freshness.Verdict fresh =
-          Freshness.of(o, served.entry().body(), directives.ttl(o.assetId()), config.freshness());
+          Freshness.of(
+              o,
+              o.playlist() ? entry.body() : null,
+              directives.ttl(o.assetId()),
+              config.freshness());
       ctx.header("Cache-Control", fresh.cacheControl());
       ctx.header("ETag", etag);
       ctx.header("Accept-Ranges", "bytes");
@@ -135,30 +132,65 @@ final class HlsRoute implements Handler {
         ctx.status(304);
         return;
       }
-      ByteRange.Answer range =
-          ByteRange.resolve(Optional.ofNullable(ctx.header("Range")), body.length);
+      ByteRange.Answer range = ByteRange.resolve(Optional.ofNullable(ctx.header("Range")), size);
       boolean head = ctx.method().name().equals("HEAD");
       if (range instanceof ByteRange.Unsatisfiable) {
-        ctx.status(416).header("Content-Range", "bytes */" + body.length);
+        ctx.status(416).header("Content-Range", "bytes */" + size);
         return;
       }
-      byte[] out = body;
       if (range instanceof ByteRange.Partial p) {
         ByteRange r = p.range();
-        ctx.status(206).header("Content-Range", r.contentRange(body.length));
-        out = Arrays.copyOfRange(body, (int) r.first(), (int) r.last() + 1);
+        ctx.status(206).header("Content-Range", r.contentRange(size));
+        body = body.position((int) r.first()).limit((int) r.last() + 1).slice();
       }
-      ctx.header("Content-Length", String.valueOf(out.length));
+      ctx.header("Content-Length", String.valueOf(body.remaining()));
       if (!head) {
-        ctx.result(out);
-        sent = out.length;
+        int length = body.remaining();
+        send(ctx, body);
+        sent = length;
       }
+    } catch (IOException e) {
+      // the client went away mid-body: nothing left to answer; logged with no bytes sent
+      metrics.inc("edge_client_aborts_total");
     } finally {
       inFlight.decrementAndGet();
       int code = ctx.statusCode();
       metrics.inc("edge_requests_total{cache=\"" + status + "\",code=\"" + code + "\"}");
       metrics.inc("edge_bytes_served_total", sent);
       log(ctx, rawPath, o, code, status, sent, (System.nanoTime() - t0) / 1000, session, now);
+    }
+  }
+
+  /** A playlist as this request must see it: steered, tokenised; the same array when unchanged. */
+  private byte[] rewrite(HlsObject o, byte[] body, String token) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    String rewritten = text;
+    if (o.type() == ObjectType.MASTER_PLAYLIST && config.pathways().size() > 1) {
+      rewritten =
+          PlaylistRewriter.steered(
+              rewritten,
+              config.pathways(),
+              o.tokenScope(),
+              config.publicUrl() + "/steering/" + o.assetId());
+    }
+    if (signer != null && token != null) {
+      rewritten = PlaylistRewriter.withToken(rewritten, token);
+    }
+    return rewritten.equals(text) ? body : rewritten.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Hands the body to Jetty as it is: a slice of the cache's direct buffer goes to the socket
+   * without passing through the heap or the response's aggregation buffer.
+   */
+  private static void send(Context ctx, ByteBuffer body) throws IOException {
+    ServletOutputStream out = ctx.res().getOutputStream();
+    if (out instanceof HttpOutput jetty) {
+      jetty.sendContent(body);
+    } else {
+      byte[] copy = new byte[body.remaining()];
+      body.get(copy);
+      out.write(copy);
     }
   }
 
