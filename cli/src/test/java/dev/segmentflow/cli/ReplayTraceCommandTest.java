@@ -87,6 +87,7 @@ class ReplayTraceCommandTest {
         0,
         0,
         null,
+        null,
         at);
   }
 }

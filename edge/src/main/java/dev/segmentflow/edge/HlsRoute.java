@@ -70,6 +70,7 @@ final class HlsRoute implements Handler {
     HlsObject o = parsed.object().orElse(null);
     CacheStatus status = CacheStatus.BYPASS;
     long sent = 0;
+    Long originMicros = null;
     String session = null;
     try {
       if (o == null) {
@@ -91,17 +92,23 @@ final class HlsRoute implements Handler {
       }
       session = cmcd(ctx, o, now);
       EdgeCache.Served served;
+      long lookup = System.nanoTime();
       try {
         served = cache.get(o, session);
       } catch (FileNotFoundException e) {
         ctx.status(404).contentType("text/plain").result("no such object");
         return;
       } catch (IOException e) {
+        originMicros = (System.nanoTime() - lookup) / 1000;
         metrics.inc("edge_origin_errors_total");
         ctx.status(502).contentType("text/plain").result("origin unavailable");
         return;
       }
       status = served.status();
+      if (status == CacheStatus.MISS) {
+        // this request's wait for the origin, whether it fetched or joined another's fetch
+        originMicros = (System.nanoTime() - lookup) / 1000;
+      }
       EdgeCache.Entry entry = served.entry();
       ByteBuffer body = entry.content();
       String etag = entry.etag();
@@ -157,7 +164,8 @@ final class HlsRoute implements Handler {
       int code = ctx.statusCode();
       metrics.inc("edge_requests_total{cache=\"" + status + "\",code=\"" + code + "\"}");
       metrics.inc("edge_bytes_served_total", sent);
-      log(ctx, rawPath, o, code, status, sent, (System.nanoTime() - t0) / 1000, session, now);
+      long micros = (System.nanoTime() - t0) / 1000;
+      log(ctx, rawPath, o, code, status, sent, micros, originMicros, session, now);
     }
   }
 
@@ -227,6 +235,7 @@ final class HlsRoute implements Handler {
       CacheStatus status,
       long bytes,
       long micros,
+      Long originMicros,
       String session,
       long now) {
     String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
@@ -249,6 +258,7 @@ final class HlsRoute implements Handler {
             status,
             bytes,
             micros,
+            originMicros,
             session,
             now);
     sink.send(config.requestsTopic(), config.edgeId(), r);

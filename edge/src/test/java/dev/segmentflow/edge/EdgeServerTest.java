@@ -415,6 +415,20 @@ class EdgeServerTest {
                 .filter(r -> r.path().equals("/hls/a1/360p/000001.ts"))
                 .map(r -> r.cacheStatus()))
         .contains(EdgeRequest.CacheStatus.HIT);
+    // the origin wait is logged for misses only, and is part of the whole request's latency
+    assertThat(log)
+        .filteredOn(r -> r.cacheStatus() == EdgeRequest.CacheStatus.MISS)
+        .isNotEmpty()
+        .allSatisfy(
+            r ->
+                assertThat(r.originLatencyMicros())
+                    .isNotNull()
+                    .isPositive()
+                    .isLessThanOrEqualTo(r.latencyMicros()));
+    assertThat(log)
+        .filteredOn(r -> r.cacheStatus() == EdgeRequest.CacheStatus.HIT)
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.originLatencyMicros()).isNull());
   }
 
   static HttpResponse<byte[]> post(String path, String body) throws Exception {

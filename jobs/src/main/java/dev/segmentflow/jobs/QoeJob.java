@@ -4,15 +4,19 @@ import dev.segmentflow.analytics.flink.AlertWindowFunction;
 import dev.segmentflow.analytics.flink.MinuteWindowFunction;
 import dev.segmentflow.analytics.flink.ScopedMinute;
 import dev.segmentflow.analytics.flink.SessionFunction;
+import dev.segmentflow.analytics.flink.StallCauseFunction;
 import dev.segmentflow.analytics.qoe.MinuteSlice;
 import dev.segmentflow.analytics.qoe.QoeAlert;
 import dev.segmentflow.analytics.qoe.QoeGrader;
 import dev.segmentflow.analytics.qoe.QoeMinute;
 import dev.segmentflow.analytics.qoe.SessionSummary;
+import dev.segmentflow.analytics.qoe.StallCause;
+import dev.segmentflow.analytics.qoe.Waiting;
 import dev.segmentflow.analytics.sink.QoeTables;
 import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
+import dev.segmentflow.schemas.events.EdgeRequest;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.flink.EventTimeOptions;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
@@ -30,7 +34,8 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 /**
  * viewer.events -> validate -> keyBy session -> SessionStateMachine -> ClickHouse qoe_sessions;
  * session minute slices -> keyBy asset x region x edge x device -> 1 min windows -> qoe_minute;
- * minutes -> keyBy region / edge -> 1 min windows -> grade -> qoe_alerts. Malformed, late and
+ * minutes -> keyBy region / edge -> 1 min windows -> grade -> qoe_alerts; waiting stretches and
+ * edge.requests -> keyBy session -> StallAttributor -> qoe_stall_causes. Malformed, late and
  * after-the-end events -> events.dlq and dead_letters.
  */
 public final class QoeJob {
@@ -41,6 +46,7 @@ public final class QoeJob {
       Sink<SessionSummary> sessionTable,
       Sink<QoeMinute> minuteTable,
       Sink<QoeAlert> alertTable,
+      Sink<StallCause> stallCauseTable,
       Sink<DeadLetter> deadLetterTopic,
       Sink<DeadLetter> deadLetterTable) {
 
@@ -49,6 +55,7 @@ public final class QoeJob {
           QoeTables.sessions(jdbcUrl),
           QoeTables.minutes(jdbcUrl),
           QoeTables.alerts(jdbcUrl),
+          QoeTables.stallCauses(jdbcUrl),
           KafkaEndpoints.jsonSink(brokers, Topics.EVENTS_DLQ, DeadLetter::sourceTopic, "qoe-dlq"),
           IntakeTables.deadLetters(jdbcUrl));
     }
@@ -61,6 +68,20 @@ public final class QoeJob {
       return new Settings(
           EventTimeOptions.defaults(), QoeGrader.Thresholds.defaults(), Topics.VIEWER_EVENTS);
     }
+  }
+
+  /** The edge.requests source of a production run: the same time rules as the viewer events. */
+  static DataStream<RawRecord> edgeRequests(
+      StreamExecutionEnvironment env, ParameterTool params, String brokers, Settings settings) {
+    return RecordTime.EDGE_REQUEST.from(
+        env,
+        KafkaEndpoints.rawSource(
+            brokers,
+            params.get("edge-topic", Topics.EDGE_REQUESTS),
+            params.get("group-id", "qoe"),
+            params.getBoolean("bounded", false)),
+        settings.time(),
+        "edge.requests");
   }
 
   public static void main(String[] args) throws Exception {
@@ -91,6 +112,7 @@ public final class QoeJob {
                 brokers, topic, params.get("group-id", "qoe"), params.getBoolean("bounded", false)),
             settings.time(),
             "viewer.events"),
+        edgeRequests(env, params, brokers, settings),
         settings,
         Sinks.production(brokers, jdbcUrl));
     env.execute("qoe");
@@ -103,6 +125,7 @@ public final class QoeJob {
   public static void build(
       StreamExecutionEnvironment env,
       DataStream<RawRecord> viewerEvents,
+      DataStream<RawRecord> edgeRequests,
       Settings settings,
       Sinks sinks) {
     SingleOutputStreamOperator<ViewerEvent> events =
@@ -145,10 +168,28 @@ public final class QoeJob {
         .name("qoe_alerts")
         .uid("qoe-alerts-sink");
 
+    SingleOutputStreamOperator<EdgeRequest> requests =
+        edgeRequests
+            .process(new ValidateEvents<>(EdgeRequest.class))
+            .name("validate edge.requests")
+            .uid("validate-edge-requests");
+    sessions
+        .getSideOutput(SessionFunction.WAITS)
+        .connect(requests.filter(r -> r.sessionId() != null).name("with a CMCD session"))
+        .keyBy(Waiting::sessionId, EdgeRequest::sessionId)
+        .process(new StallCauseFunction())
+        .name("stall causes")
+        .uid("qoe-stall-causes")
+        .sinkTo(sinks.stallCauseTable())
+        .name("qoe_stall_causes")
+        .uid("qoe-stall-causes-sink");
+
     DataStream<DeadLetter> deadLetters =
         events
             .getSideOutput(ValidateEvents.DEAD_LETTERS)
-            .union(sessions.getSideOutput(SessionFunction.DEAD_LETTERS));
+            .union(
+                sessions.getSideOutput(SessionFunction.DEAD_LETTERS),
+                requests.getSideOutput(ValidateEvents.DEAD_LETTERS));
     deadLetters.sinkTo(sinks.deadLetterTopic()).name("events.dlq").uid("dlq-topic-sink");
     deadLetters.sinkTo(sinks.deadLetterTable()).name("dead_letters").uid("dlq-table-sink");
   }

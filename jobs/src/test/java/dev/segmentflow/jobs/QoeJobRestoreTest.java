@@ -2,6 +2,8 @@ package dev.segmentflow.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.segmentflow.analytics.qoe.ExperienceScore;
+import dev.segmentflow.analytics.qoe.SessionSummary;
 import dev.segmentflow.analytics.sink.QoeTables;
 import dev.segmentflow.localservices.ClickHouseServer;
 import dev.segmentflow.localservices.KafkaBroker;
@@ -60,7 +62,51 @@ class QoeJobRestoreTest {
       int recoverable,
       boolean failed,
       boolean exitBeforeStart,
-      String endReason) {
+      String endReason,
+      int seeks,
+      long restartMs,
+      TreeMap<Long, Long> playMsByBitrate) {
+    boolean videoStartFailure() {
+      return failed && startupMs == null;
+    }
+
+    /** The industry columns, as the test's query prints them. */
+    String industryRow() {
+      List<String> bitrates = new ArrayList<>();
+      List<String> millis = new ArrayList<>();
+      playMsByBitrate.forEach(
+          (kbps, ms) -> {
+            bitrates.add(kbps.toString());
+            millis.add(ms.toString());
+          });
+      double rebufferRatio = SessionSummary.rebufferRatio(playMs, stallMs);
+      double perMinute = SessionSummary.perMinute(stalls, playMs);
+      double avgKbps = 0;
+      for (var e : playMsByBitrate.entrySet()) {
+        avgKbps += (double) e.getKey() * e.getValue() / playMs;
+      }
+      Double score =
+          ExperienceScore.of(
+              startupMs,
+              rebufferRatio,
+              perMinute,
+              avgKbps,
+              videoStartFailure(),
+              failed && !videoStartFailure(),
+              exitBeforeStart);
+      return String.join(
+          "\t",
+          sessionId,
+          videoStartFailure() ? "1" : "0",
+          failed && !videoStartFailure() ? "1" : "0",
+          Integer.toString(seeks),
+          Long.toString(restartMs),
+          playMsByBitrate.isEmpty() ? "0" : playMsByBitrate.lastKey().toString(),
+          "[" + String.join(",", bitrates) + "]",
+          "[" + String.join(",", millis) + "]",
+          score == null ? "\\N" : Long.toString(Math.round(score * 1000)));
+    }
+
     String row() {
       return String.join(
           "\t",
@@ -101,6 +147,10 @@ class QoeJobRestoreTest {
     int stalls;
     int switches;
     int recoverable;
+    int seeks;
+    long restart;
+    long bitrate = -1;
+    final TreeMap<Long, Long> playMsByBitrate = new TreeMap<>();
 
     Script(String sid, String region, String edge, String device, String asset, long start) {
       this.sid = sid;
@@ -133,12 +183,16 @@ class QoeJobRestoreTest {
               fatal,
               null);
       events.add(e);
+      if (bitrate != null) {
+        this.bitrate = bitrate;
+      }
       return e;
     }
 
     void playFor(long ms) {
       t += ms;
       play += ms;
+      playMsByBitrate.merge(bitrate, ms, Long::sum);
     }
   }
 
@@ -268,6 +322,8 @@ class QoeJobRestoreTest {
         long d = 400 + r.nextInt(1500);
         s.t += d;
         s.seek += d;
+        s.seeks++;
+        s.restart += 100 + d; // from the seek to the end of its buffering
         s.emit(ViewerEventType.STALL_END, null, null);
       } else if (what < 50) {
         s.playFor(1000 + r.nextInt(5000));
@@ -295,6 +351,10 @@ class QoeJobRestoreTest {
     return truth(s, startup, false, false, "ended");
   }
 
+  static long stall() {
+    return truths.stream().mapToLong(Truth::stallMs).sum();
+  }
+
   static Truth truth(Script s, Long startup, boolean exit, boolean failed, String reason) {
     return new Truth(
         s.sid,
@@ -307,7 +367,10 @@ class QoeJobRestoreTest {
         s.recoverable,
         failed,
         exit,
-        reason);
+        reason,
+        s.seeks,
+        s.restart,
+        s.playMsByBitrate);
   }
 
   @Test
@@ -341,14 +404,19 @@ class QoeJobRestoreTest {
                 TOPIC)
             .map(new PopularityJobRestoreTest.KillOnce())
             .name("kill once");
+    // no edge in this test: the stall causes are the player's side only (STARTUP, SEEK, UNKNOWN)
+    DataStream<RawRecord> noRequests =
+        new InMemoryInput("edge.requests").timed(env, RecordTime.EDGE_REQUEST, time);
     QoeJob.build(
         env,
         events,
+        noRequests,
         new QoeJob.Settings(time, d.thresholds(), TOPIC),
         new QoeJob.Sinks(
             QoeTables.sessions(jdbcUrl),
             QoeTables.minutes(jdbcUrl),
             QoeTables.alerts(jdbcUrl),
+            QoeTables.stallCauses(jdbcUrl),
             KafkaEndpoints.jsonSink(
                 kafka.bootstrapServers(), dlq, DeadLetter::sourceTopic, "qoe-killed-dlq"),
             IntakeTables.deadLetters(jdbcUrl)));
@@ -372,6 +440,45 @@ class QoeJobRestoreTest {
                 .strip()
                 .split("\n"));
     assertThat(rows).isEqualTo(expected);
+
+    // The industry metrics and the score, from the same scripted figures.
+    assertThat(
+            List.of(
+                clickHouse
+                    .query(
+                        "SELECT session_id, video_start_failure, playback_failure, seek_count,"
+                            + " round(ifNull(video_restart_ms, 0) * seek_count),"
+                            + " peak_bitrate_kbps, bitrates_kbps, bitrate_play_ms,"
+                            + " round(experience_score * 1000) FROM "
+                            + db
+                            + ".qoe_sessions FINAL ORDER BY session_id")
+                    .strip()
+                    .split("\n")))
+        .isEqualTo(
+            truths.stream()
+                .sorted(Comparator.comparing(Truth::sessionId))
+                .map(Truth::industryRow)
+                .toList());
+
+    // Every wait exactly once: a startup per started session, each stall, each seek's buffering.
+    long startups = truths.stream().filter(t -> t.startupMs() != null).count();
+    long startupMs =
+        truths.stream().filter(t -> t.startupMs() != null).mapToLong(Truth::startupMs).sum();
+    long stallCount = truths.stream().mapToLong(Truth::stalls).sum();
+    long seekCount = truths.stream().mapToLong(Truth::seeks).sum();
+    assertThat(
+            clickHouse
+                .query(
+                    "SELECT kind, cause, count(), sum(duration_ms) FROM "
+                        + db
+                        + ".qoe_stall_causes FINAL GROUP BY kind, cause ORDER BY kind")
+                .strip())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "SEEK\tSEEK\t" + seekCount + "\t" + truths.stream().mapToLong(Truth::seekMs).sum(),
+                "STALL\tUNKNOWN\t" + stallCount + "\t" + stall(),
+                "STARTUP\tSTARTUP\t" + startups + "\t" + startupMs));
 
     // Minutes add up to the same totals, and count each session once per minute it was active.
     long play = truths.stream().mapToLong(Truth::playMs).sum();

@@ -3,6 +3,7 @@ package dev.segmentflow.analytics.flink;
 import dev.segmentflow.analytics.qoe.MinuteSlice;
 import dev.segmentflow.analytics.qoe.SessionStateMachine;
 import dev.segmentflow.analytics.qoe.SessionSummary;
+import dev.segmentflow.analytics.qoe.Waiting;
 import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.flink.EventTimeOptions;
@@ -19,14 +20,16 @@ import org.apache.flink.util.OutputTag;
 /**
  * Keyed by session: holds events until the watermark passes them, feeds them in event-time order to
  * the {@link SessionStateMachine}, emits the summary when the session ends (or has been silent for
- * the inactivity timeout) and each minute's slice once event time has left that minute. Events
- * behind the watermark go to {@link #DEAD_LETTERS} as LATE, events after a session's end as
- * INCONSISTENT; redelivered events are counted and ignored.
+ * the inactivity timeout), each minute's slice once event time has left that minute, and each
+ * waiting stretch (startup, seek, stall) once it has ended, to {@link #WAITS}. Events behind the
+ * watermark go to {@link #DEAD_LETTERS} as LATE, events after a session's end as INCONSISTENT;
+ * redelivered events are counted and ignored.
  */
 public final class SessionFunction
     extends KeyedProcessFunction<String, ViewerEvent, SessionSummary> {
   public static final OutputTag<MinuteSlice> SLICES = new OutputTag<>("qoe-minute-slices") {};
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("qoe-dead-letters") {};
+  public static final OutputTag<Waiting> WAITS = new OutputTag<>("qoe-waits") {};
 
   private final long inactivityMillis;
   private final long retentionMillis;
@@ -110,6 +113,9 @@ public final class SessionFunction
     }
     for (MinuteSlice s : m.drainSlices(ts + 1)) {
       ctx.output(SLICES, s);
+    }
+    for (Waiting w : m.drainWaits()) {
+      ctx.output(WAITS, w);
     }
     if (m.ended()
         && !m.hasSlices()

@@ -24,6 +24,10 @@ public final class MinuteSlice {
   public int stalls;
   public int switches;
   public int failures;
+
+  /** Of {@link #failures}, those before the first frame (video start failures). */
+  public int startFailures;
+
   public int exitsBeforeStart;
   public ArrayList<Long> startupsMs = new ArrayList<>();
 

@@ -22,7 +22,11 @@ public record QoeMinute(
     int exitsBeforeStart,
     int bitrateSwitches,
     long version,
-    ArrayList<Long> startupsMs) {
+    ArrayList<Long> startupsMs,
+    int videoStartFailures,
+    int playbackFailures,
+    int stallCount,
+    double rebuffersPerMinute) {
 
   /** Sums the slices of one key and minute; sessions counts those active in the minute. */
   public static QoeMinute of(Iterable<MinuteSlice> slices) {
@@ -31,6 +35,8 @@ public record QoeMinute(
     long play = 0;
     long stall = 0;
     int failures = 0;
+    int startFailures = 0;
+    int stalls = 0;
     int exits = 0;
     int switches = 0;
     long count = 0;
@@ -45,6 +51,8 @@ public record QoeMinute(
       play += s.playMs;
       stall += s.stallMs;
       failures += s.failures;
+      startFailures += s.startFailures;
+      stalls += s.stalls;
       exits += s.exitsBeforeStart;
       switches += s.switches;
       startups.addAll(s.startupsMs);
@@ -70,6 +78,10 @@ public record QoeMinute(
         exits,
         switches,
         count,
-        startups);
+        startups,
+        startFailures,
+        failures - startFailures,
+        stalls,
+        SessionSummary.perMinute(stalls, play));
   }
 }

@@ -17,8 +17,15 @@ import java.util.TreeMap;
  *   <li>play: playing; stall: buffering after playback began (a rebuffer);
  *   <li>seek: buffering that starts within {@link #SEEK_GRACE_MS} of a seek is seek time, not a
  *       rebuffer;
- *   <li>a fatal error ends the session as failed; a recoverable one is counted;
- *   <li>ending (or going silent) before the first frame is an exit before video start;
+ *   <li>a fatal error ends the session as failed: a video start failure before the first frame, a
+ *       playback failure after it; a recoverable one is counted;
+ *   <li>ending (or going silent) before the first frame, without a failure, is an exit before video
+ *       start;
+ *   <li>a seek's video restart time runs from the seek to the end of the buffering it caused (0
+ *       when it caused none); seeks made while the previous one is still restarting are one seek
+ *       (scrubbing);
+ *   <li>play time is split by the bitrate being played (time at each rendition); the peak bitrate
+ *       is the highest one actually played;
  *   <li>a bitrate switch counts once video has started (the first pick is not a switch).
  * </ul>
  *
@@ -73,7 +80,19 @@ public final class SessionStateMachine {
   private int switches;
   private int recoverableErrors;
   private boolean failed;
+  private boolean startFailed;
   private boolean exitBeforeStart;
+  private int seeks;
+  private long restartMs;
+  private long restartingSince = -1;
+  private long peakBitrateKbps = -1;
+  private TreeMap<Long, Long> playMsByBitrate = new TreeMap<>();
+  private long throughputKbps = -1;
+  private Waiting.Kind waitingFor;
+  private long waitingSince = -1;
+  // Drained by the caller before the machine is stored, so never part of the stored state
+  // (transient: Kryo, which stores the machine, cannot write records).
+  private transient ArrayList<Waiting> waits;
   private String endReason;
   private long endedAt = -1;
   private long bitrateKbps = -1;
@@ -100,6 +119,10 @@ public final class SessionStateMachine {
     slice.active = true;
     account(t, slice);
     lastEventAt = t;
+    if (e.measuredThroughputKbps() != null) {
+      throughputKbps = e.measuredThroughputKbps();
+    }
+    State before = state;
     switch (e.type()) {
       case PLAY_REQUEST -> {
         if (state == State.IDLE) {
@@ -135,11 +158,19 @@ public final class SessionStateMachine {
         }
       }
       case STALL_END -> {
+        if (state == State.SEEKING && restartingSince >= 0) {
+          restartMs += t - restartingSince;
+          restartingSince = -1;
+        }
         if (state == State.STALLED || state == State.SEEKING) {
           state = State.PLAYING;
         }
       }
       case SEEK -> {
+        if (restartingSince < 0 || t - restartingSince > SEEK_GRACE_MS && state == State.PLAYING) {
+          seeks++;
+          restartingSince = t;
+        }
         lastSeekAt = t;
         if (state == State.STALLED) {
           state = State.SEEKING; // the viewer gave up on the stall and jumped: the rest is seeking
@@ -157,6 +188,10 @@ public final class SessionStateMachine {
         if (Boolean.TRUE.equals(e.fatal())) {
           failed = true;
           slice.failures++;
+          if (state == State.IDLE || state == State.STARTING) {
+            startFailed = true;
+            slice.startFailures++;
+          }
           end(t, "fatal_error");
         } else {
           recoverableErrors++;
@@ -170,7 +205,56 @@ public final class SessionStateMachine {
         end(t, "ended");
       }
     }
+    if (state != before) {
+      waited(t);
+    }
     return Outcome.ACCEPTED;
+  }
+
+  /** Opens and closes the waiting stretches at each change of state. */
+  private void waited(long t) {
+    Waiting.Kind now =
+        switch (state) {
+          case STARTING -> Waiting.Kind.STARTUP;
+          case STALLED -> Waiting.Kind.STALL;
+          case SEEKING -> Waiting.Kind.SEEK;
+          default -> null;
+        };
+    if (waitingFor != null && now != waitingFor) {
+      // a startup only counts once it ended in video; the others whenever they end
+      boolean counted = waitingFor != Waiting.Kind.STARTUP || state == State.PLAYING;
+      if (counted && t > waitingSince) {
+        if (waits == null) {
+          waits = new ArrayList<>();
+        }
+        waits.add(
+            new Waiting(
+                sessionId,
+                assetId,
+                region,
+                edgeId(),
+                waitingFor,
+                waitingSince,
+                t,
+                bitrateKbps >= 0 ? bitrateKbps : null,
+                throughputKbps >= 0 ? throughputKbps : null));
+      }
+      waitingFor = null;
+    }
+    if (now != null && now != waitingFor) {
+      waitingFor = now;
+      waitingSince = t;
+    }
+  }
+
+  /** Removes and returns the waiting stretches that have ended. */
+  public List<Waiting> drainWaits() {
+    if (waits == null || waits.isEmpty()) {
+      return List.of();
+    }
+    List<Waiting> out = new ArrayList<>(waits);
+    waits.clear();
+    return out;
   }
 
   /**
@@ -188,6 +272,7 @@ public final class SessionStateMachine {
       found.exitsBeforeStart++;
     }
     end(lastEventAt, "inactive");
+    waited(lastEventAt);
   }
 
   private void end(long t, String reason) {
@@ -206,8 +291,13 @@ public final class SessionStateMachine {
         case PLAYING -> {
           playMs += d;
           slice.playMs += d;
-          if (bitrateKbps >= 0) {
+          if (bitrateKbps >= 0 && d > 0) {
             bitrateKbpsMs += (double) bitrateKbps * d;
+            playMsByBitrate.merge(bitrateKbps, d, Long::sum);
+            peakBitrateKbps = Math.max(peakBitrateKbps, bitrateKbps);
+          }
+          if (restartingSince >= 0 && t - restartingSince > SEEK_GRACE_MS) {
+            restartingSince = -1; // the seek played on without buffering: it restarted at once
           }
         }
         case STALLED -> {
@@ -283,6 +373,17 @@ public final class SessionStateMachine {
   }
 
   public SessionSummary summary() {
+    double avgBitrate = playMs == 0 ? 0 : bitrateKbpsMs / playMs;
+    double rebufferRatio = SessionSummary.rebufferRatio(playMs, stallMs);
+    double rebuffersPerMinute = SessionSummary.perMinute(stallCount, playMs);
+    boolean playbackFailed = failed && !startFailed;
+    long[] bitrates = new long[playMsByBitrate.size()];
+    long[] bitrateMs = new long[bitrates.length];
+    int i = 0;
+    for (var e : playMsByBitrate.entrySet()) {
+      bitrates[i] = e.getKey();
+      bitrateMs[i++] = e.getValue();
+    }
     return new SessionSummary(
         sessionId,
         viewerId,
@@ -297,14 +398,30 @@ public final class SessionStateMachine {
         stallMs,
         seekMs,
         stallCount,
-        SessionSummary.rebufferRatio(playMs, stallMs),
+        rebufferRatio,
         switches,
-        playMs == 0 ? 0 : bitrateKbpsMs / playMs,
+        avgBitrate,
         recoverableErrors,
         failed,
         exitBeforeStart,
         endReason == null ? "open" : endReason,
-        accepted);
+        accepted,
+        startFailed,
+        playbackFailed,
+        rebuffersPerMinute,
+        seeks,
+        seeks == 0 ? null : (double) restartMs / seeks,
+        Math.max(0, peakBitrateKbps),
+        bitrates,
+        bitrateMs,
+        ExperienceScore.of(
+            startupMs,
+            rebufferRatio,
+            rebuffersPerMinute,
+            avgBitrate,
+            startFailed,
+            playbackFailed,
+            exitBeforeStart));
   }
 
   String sessionId() {

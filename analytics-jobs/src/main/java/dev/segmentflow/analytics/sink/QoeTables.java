@@ -3,11 +3,15 @@ package dev.segmentflow.analytics.sink;
 import dev.segmentflow.analytics.qoe.QoeAlert;
 import dev.segmentflow.analytics.qoe.QoeMinute;
 import dev.segmentflow.analytics.qoe.SessionSummary;
+import dev.segmentflow.analytics.qoe.StallCause;
+import dev.segmentflow.schemas.clickhouse.Binders;
 import dev.segmentflow.schemas.clickhouse.ClickHouseSinks;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.Arrays;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /** The QoE job's ClickHouse tables (ReplacingMergeTree, deterministic keys: replays overwrite). */
@@ -20,8 +24,11 @@ public final class QoeTables {
         "INSERT INTO qoe_sessions (session_id, viewer_id, asset_id, region, edge_id, device,"
             + " started_at, ended_at, startup_ms, play_ms, stall_ms, seek_ms, stall_count,"
             + " rebuffer_ratio, bitrate_switches, avg_bitrate_kbps, recoverable_errors, failed,"
-            + " exit_before_start, end_reason, version)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " exit_before_start, end_reason, version, video_start_failure, playback_failure,"
+            + " rebuffers_per_minute, seek_count, video_restart_ms, peak_bitrate_kbps,"
+            + " bitrates_kbps, bitrate_play_ms, experience_score)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?, ?, ?)",
         QoeTables::bindSession);
   }
 
@@ -30,8 +37,9 @@ public final class QoeTables {
         jdbcUrl,
         "INSERT INTO qoe_minute (minute, asset_id, region, edge_id, device, sessions, play_ms,"
             + " stall_ms, rebuffer_ratio, startup_p50_ms, startup_p95_ms, failures,"
-            + " exits_before_start, bitrate_switches, version)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " exits_before_start, bitrate_switches, version, video_start_failures,"
+            + " playback_failures, stall_count, rebuffers_per_minute)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         QoeTables::bindMinute);
   }
 
@@ -41,6 +49,35 @@ public final class QoeTables {
         "INSERT INTO qoe_alerts (alert_id, minute, scope_type, scope, metric, value, threshold,"
             + " grade, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         QoeTables::bindAlert);
+  }
+
+  public static JdbcSink<StallCause> stallCauses(String jdbcUrl) {
+    return ClickHouseSinks.sink(
+        jdbcUrl,
+        "INSERT INTO qoe_stall_causes (session_id, asset_id, region, edge_id, kind, started_at,"
+            + " start_ms, duration_ms, cause, rendition, segment_sequence, cache_status,"
+            + " origin_latency_us, throughput_kbps, bitrate_kbps)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        QoeTables::bindStallCause);
+  }
+
+  static void bindStallCause(PreparedStatement ps, StallCause c) throws SQLException {
+    int i = 1;
+    ps.setString(i++, c.sessionId());
+    ps.setString(i++, c.assetId());
+    ps.setString(i++, c.region());
+    ps.setString(i++, c.edgeId());
+    ps.setString(i++, c.kind());
+    ps.setTimestamp(i++, new Timestamp(c.startMillis()));
+    ps.setLong(i++, c.startMillis());
+    ps.setLong(i++, c.durationMillis());
+    ps.setString(i++, c.cause());
+    ps.setString(i++, c.rendition());
+    Binders.setInt(ps, i++, c.segmentSequence());
+    ps.setString(i++, c.cacheStatus());
+    Binders.setLong(ps, i++, c.originLatencyMicros());
+    Binders.setLong(ps, i++, c.throughputKbps());
+    Binders.setLong(ps, i, c.bitrateKbps());
   }
 
   static void bindSession(PreparedStatement ps, SessionSummary s) throws SQLException {
@@ -69,7 +106,21 @@ public final class QoeTables {
     ps.setInt(i++, s.failed() ? 1 : 0);
     ps.setInt(i++, s.exitBeforeStart() ? 1 : 0);
     ps.setString(i++, s.endReason());
-    ps.setLong(i, s.version());
+    ps.setLong(i++, s.version());
+    ps.setInt(i++, s.videoStartFailure() ? 1 : 0);
+    ps.setInt(i++, s.playbackFailure() ? 1 : 0);
+    ps.setDouble(i++, s.rebuffersPerMinute());
+    ps.setInt(i++, s.seekCount());
+    Binders.setDouble(ps, i++, s.videoRestartMs());
+    ps.setLong(i++, s.peakBitrateKbps());
+    Connection c = ps.getConnection();
+    ps.setArray(i++, c.createArrayOf("UInt32", boxed(s.bitratesKbps())));
+    ps.setArray(i++, c.createArrayOf("UInt64", boxed(s.bitratePlayMs())));
+    Binders.setDouble(ps, i, s.experienceScore());
+  }
+
+  private static Long[] boxed(long[] values) {
+    return Arrays.stream(values).boxed().toArray(Long[]::new);
   }
 
   static void bindMinute(PreparedStatement ps, QoeMinute m) throws SQLException {
@@ -88,7 +139,11 @@ public final class QoeTables {
     ps.setInt(i++, m.failures());
     ps.setInt(i++, m.exitsBeforeStart());
     ps.setInt(i++, m.bitrateSwitches());
-    ps.setLong(i, m.version());
+    ps.setLong(i++, m.version());
+    ps.setInt(i++, m.videoStartFailures());
+    ps.setInt(i++, m.playbackFailures());
+    ps.setInt(i++, m.stallCount());
+    ps.setDouble(i, m.rebuffersPerMinute());
   }
 
   static void bindAlert(PreparedStatement ps, QoeAlert a) throws SQLException {

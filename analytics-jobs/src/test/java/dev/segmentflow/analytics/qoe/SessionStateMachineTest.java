@@ -1,6 +1,7 @@
 package dev.segmentflow.analytics.qoe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
@@ -223,6 +224,119 @@ class SessionStateMachineTest {
     assertThat(grader.grade(List.of(minute(4, 1, 1, 4, 0, 9000L)))).isNull(); // too few sessions
   }
 
+  @Test
+  void aFatalErrorBeforeTheFirstFrameIsAStartFailureAndAfterItAPlaybackFailure() {
+    SessionSummary beforeStart =
+        run(ev(ViewerEventType.PLAY_REQUEST, 0), ev(ViewerEventType.ERROR, 4_000, null, true))
+            .summary();
+    assertThat(beforeStart.videoStartFailure()).isTrue();
+    assertThat(beforeStart.playbackFailure()).isFalse();
+    assertThat(beforeStart.exitBeforeStart()).isFalse(); // a failure, not a viewer leaving
+    assertThat(beforeStart.experienceScore()).isEqualTo(0.0);
+
+    SessionSummary afterStart =
+        run(
+                ev(ViewerEventType.PLAY_REQUEST, 100),
+                ev(ViewerEventType.FIRST_FRAME, 600, 5_000L, null),
+                ev(ViewerEventType.ERROR, 60_600, null, true))
+            .summary();
+    assertThat(afterStart.videoStartFailure()).isFalse();
+    assertThat(afterStart.playbackFailure()).isTrue();
+    // startup 0.5 s, no stall, top bitrate: a perfect session, halved by the failure
+    assertThat(afterStart.experienceScore()).isCloseTo(50.0, within(1e-9));
+
+    SessionSummary left =
+        run(ev(ViewerEventType.PLAY_REQUEST, 200), ev(ViewerEventType.END, 9_000)).summary();
+    assertThat(left.exitBeforeStart()).isTrue();
+    assertThat(left.videoStartFailure()).isFalse();
+    assertThat(left.experienceScore()).isNull();
+  }
+
+  @Test
+  void rebufferFrequencyIsStallsPerMinutePlayed() {
+    SessionSummary s =
+        run(
+                ev(ViewerEventType.PLAY_REQUEST, 0),
+                ev(ViewerEventType.FIRST_FRAME, 1_000, 800L, null),
+                ev(ViewerEventType.STALL_START, 31_000),
+                ev(ViewerEventType.STALL_END, 32_000),
+                ev(ViewerEventType.STALL_START, 62_000),
+                ev(ViewerEventType.STALL_END, 64_000),
+                ev(ViewerEventType.STALL_START, 94_000),
+                ev(ViewerEventType.STALL_END, 95_000),
+                ev(ViewerEventType.END, 125_000))
+            .summary();
+    // 120 s played (30 + 30 + 30 + 30), 3 stalls: 1.5 per minute
+    assertThat(s.playMs()).isEqualTo(120_000);
+    assertThat(s.stallCount()).isEqualTo(3);
+    assertThat(s.rebuffersPerMinute()).isEqualTo(1.5);
+  }
+
+  @Test
+  void restartTimeRunsFromTheSeekToTheEndOfItsBufferingAndScrubbingIsOneSeek() {
+    SessionSummary s =
+        run(
+                ev(ViewerEventType.PLAY_REQUEST, 0),
+                ev(ViewerEventType.FIRST_FRAME, 500),
+                // seek 1: buffers 300 ms after the seek, resumes 1.5 s after it
+                ev(ViewerEventType.SEEK, 10_000),
+                ev(ViewerEventType.STALL_START, 10_300),
+                ev(ViewerEventType.STALL_END, 11_500),
+                // seek 2 plays on at once: restart 0
+                ev(ViewerEventType.SEEK, 20_000),
+                ev(ViewerEventType.HEARTBEAT, 25_000),
+                // seek 3 with a second seek while it buffers (scrubbing): one seek of 2.5 s
+                ev(ViewerEventType.SEEK, 30_000),
+                ev(ViewerEventType.STALL_START, 30_100),
+                ev(ViewerEventType.SEEK, 31_000),
+                ev(ViewerEventType.STALL_END, 32_500),
+                ev(ViewerEventType.END, 40_000))
+            .summary();
+    assertThat(s.seekCount()).isEqualTo(3);
+    assertThat(s.videoRestartMs()).isEqualTo((1_500 + 0 + 2_500) / 3.0);
+    assertThat(s.stallCount()).isZero();
+  }
+
+  @Test
+  void playTimeIsSplitByTheBitratePlayedAndThePeakIsTheHighestPlayed() {
+    SessionSummary s =
+        run(
+                ev(ViewerEventType.PLAY_REQUEST, 0),
+                ev(ViewerEventType.FIRST_FRAME, 1_000, 800L, null),
+                ev(ViewerEventType.BITRATE_SWITCH, 11_000, 2_500L, null),
+                ev(ViewerEventType.BITRATE_SWITCH, 31_000, 800L, null),
+                // picked but never played: the session ends at once
+                ev(ViewerEventType.BITRATE_SWITCH, 36_000, 5_000L, null),
+                ev(ViewerEventType.END, 36_000))
+            .summary();
+    assertThat(s.bitratesKbps()).containsExactly(800, 2_500);
+    assertThat(s.bitratePlayMs()).containsExactly(15_000, 20_000);
+    assertThat(s.peakBitrateKbps()).isEqualTo(2_500);
+    assertThat(s.avgBitrateKbps()).isEqualTo((800.0 * 15_000 + 2_500.0 * 20_000) / 35_000);
+  }
+
+  @Test
+  void minuteAggregatesSplitFailuresAndCountStalls() {
+    SessionStateMachine failedAtStart =
+        run(ev(ViewerEventType.PLAY_REQUEST, 0), ev(ViewerEventType.ERROR, 2_000, null, true));
+    SessionStateMachine stalled =
+        run(
+            ev(ViewerEventType.PLAY_REQUEST, 0),
+            ev(ViewerEventType.FIRST_FRAME, 500),
+            ev(ViewerEventType.STALL_START, 3_000),
+            ev(ViewerEventType.STALL_END, 4_000),
+            ev(ViewerEventType.ERROR, 6_000, null, true));
+    List<MinuteSlice> slices = new ArrayList<>();
+    slices.addAll(failedAtStart.drainSlices(Long.MAX_VALUE));
+    slices.addAll(stalled.drainSlices(Long.MAX_VALUE));
+    QoeMinute m = QoeMinute.of(slices);
+    assertThat(m.failures()).isEqualTo(2);
+    assertThat(m.videoStartFailures()).isEqualTo(1);
+    assertThat(m.playbackFailures()).isEqualTo(1);
+    assertThat(m.stallCount()).isEqualTo(1);
+    assertThat(m.rebuffersPerMinute()).isEqualTo(1 * 60_000.0 / m.playMs());
+  }
+
   static QoeMinute minute(
       int sessions, long play, long stall, int failures, int switches, long startup) {
     ArrayList<Long> startups = new ArrayList<>();
@@ -231,6 +345,6 @@ class SessionStateMachineTest {
     }
     return new QoeMinute(
         0, "a1", "eu", "edge-1", "web", sessions, play, stall, 0, 0, 0, failures, 0, switches, 1,
-        startups);
+        startups, 0, failures, 0, 0);
   }
 }

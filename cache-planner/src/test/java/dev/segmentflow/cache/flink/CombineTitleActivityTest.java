@@ -86,6 +86,7 @@ class CombineTitleActivityTest {
         EdgeRequest.CacheStatus.HIT,
         1000L,
         100L,
+        null,
         "s1",
         time);
   }

@@ -27,6 +27,7 @@ public final class TraceEvents {
         EdgeRequest.CacheStatus.MISS,
         r.sizeBytes(),
         1500,
+        null,
         r.sessionId(),
         baseMillis + r.timeMillis());
   }

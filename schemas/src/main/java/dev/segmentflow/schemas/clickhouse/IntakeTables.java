@@ -58,6 +58,7 @@ public final class IntakeTables {
               "cache_status",
               "bytes",
               "latency_us",
+              "origin_latency_us",
               "session_id",
               "request_time",
               "request_time_ms"),
@@ -126,6 +127,7 @@ public final class IntakeTables {
         .string(r.cacheStatus().name())
         .int64(r.bytes())
         .int64(r.latencyMicros())
+        .nullableInt64(r.originLatencyMicros())
         .string(r.sessionId())
         .dateTime(r.requestTimeMillis())
         .int64(r.requestTimeMillis());

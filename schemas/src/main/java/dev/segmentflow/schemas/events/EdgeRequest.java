@@ -1,6 +1,11 @@
 package dev.segmentflow.schemas.events;
 
-/** One HTTP request served by an edge, on edge.requests. */
+/**
+ * One HTTP request served by an edge, on edge.requests. {@code latencyMicros} is the whole request
+ * at the edge (origin fetch and sending the body); {@code originLatencyMicros}, on misses only, is
+ * how long this request waited for the origin (its own fetch, or one it joined), so a slow origin
+ * can be told apart from a slow viewer.
+ */
 public record EdgeRequest(
     int schemaVersion,
     String requestId,
@@ -16,6 +21,7 @@ public record EdgeRequest(
     CacheStatus cacheStatus,
     long bytes,
     long latencyMicros,
+    @Nullable Long originLatencyMicros,
     @Nullable String sessionId,
     long requestTimeMillis)
     implements Event {

@@ -28,6 +28,7 @@ class ClickHouseMigratorTest {
           "qoe_sessions",
           "qoe_minute",
           "qoe_alerts",
+          "qoe_stall_causes",
           "recommendation_lists",
           "asset_catalogue");
 
@@ -56,14 +57,14 @@ class ClickHouseMigratorTest {
       ClickHouseMigrator.Report first = migrator.migrate(c);
       assertThat(first.server().major()).isEqualTo(18);
       assertThat(first.applied())
-          .hasSize(12)
+          .hasSize(15)
           .allMatch(l -> !l.contains("low_cardinality") && !l.contains("ttl"));
       assertThat(first.skipped()).hasSize(2);
       assertThat(first.upToDate()).isEmpty();
 
       ClickHouseMigrator.Report second = migrator.migrate(c);
       assertThat(second.applied()).isEmpty();
-      assertThat(second.upToDate()).hasSize(12);
+      assertThat(second.upToDate()).hasSize(15);
       assertThat(second.skipped()).hasSize(2);
     }
     String tables =
@@ -73,7 +74,19 @@ class ClickHouseMigratorTest {
         .contains(ClickHouseMigrator.HISTORY_TABLE)
         .doesNotContain("recommendations"); // replaced by recommendation_lists in V0012
     assertThat(clickHouse.query("SELECT count() FROM migrate_test.schema_migrations").trim())
-        .isEqualTo("12");
+        .isEqualTo("15");
+    // V0013 and V0014 altered tables in place: their columns are there, typed, on 18.16
+    assertThat(
+            clickHouse.query(
+                "SELECT name, type FROM system.columns WHERE database = 'migrate_test'"
+                    + " AND table = 'qoe_sessions' AND name IN ('experience_score',"
+                    + " 'bitrates_kbps') ORDER BY name"))
+        .isEqualTo("bitrates_kbps\tArray(UInt32)\nexperience_score\tNullable(Float64)\n");
+    assertThat(
+            clickHouse.query(
+                "SELECT type FROM system.columns WHERE database = 'migrate_test'"
+                    + " AND table = 'edge_requests' AND name = 'origin_latency_us'"))
+        .isEqualTo("Nullable(UInt64)\n");
   }
 
   @Test

@@ -88,21 +88,34 @@ class GrafanaDashboardsTest {
     return List.of(
         "INSERT INTO qoe_minute (minute, asset_id, region, edge_id, device, sessions, play_ms,"
             + " stall_ms, rebuffer_ratio, startup_p50_ms, startup_p95_ms, failures,"
-            + " exits_before_start, bitrate_switches, version) SELECT "
+            + " exits_before_start, bitrate_switches, version, video_start_failures,"
+            + " playback_failures) SELECT "
             + t
             + ", 'a1', if(number % 2 = 0, 'eu', 'us'), if(number % 2 = 0, 'edge-eu', 'edge-us'),"
-            + " 'web', 10, 500000, 20000 + number, 0.04, 800, 2500, number % 3, 1, 4, 1"
-            + " FROM system.numbers LIMIT 30",
+            + " 'web', 10, 500000, 20000 + number, 0.04, 800, 2500, number % 3, 1, 4, 1,"
+            + " number % 2, number % 3 - number % 2 FROM system.numbers LIMIT 30",
         "INSERT INTO qoe_sessions (session_id, viewer_id, asset_id, region, edge_id, device,"
             + " started_at, ended_at, startup_ms, play_ms, stall_ms, seek_ms, stall_count,"
             + " rebuffer_ratio, bitrate_switches, avg_bitrate_kbps, recoverable_errors, failed,"
-            + " exit_before_start, end_reason, version) SELECT concat('s', toString(number)),"
+            + " exit_before_start, end_reason, version, experience_score) SELECT"
+            + " concat('s', toString(number)),"
             + " 'v1', 'a1', if(number % 2 = 0, 'eu', 'us'), 'edge-eu', 'web', "
             + t
             + ", "
             + t
             + ", toUInt32(300 + 10 * number), 60000, 1000, 0, 1, 0.016, 2, 3000, 0, 0, 0,"
-            + " 'ended', 1 FROM system.numbers LIMIT 30",
+            + " 'ended', 1, 70 + number FROM system.numbers LIMIT 30",
+        "INSERT INTO qoe_stall_causes (session_id, asset_id, region, edge_id, kind,"
+            + " started_at, start_ms, duration_ms, cause, rendition, segment_sequence,"
+            + " cache_status, origin_latency_us, throughput_kbps, bitrate_kbps) SELECT"
+            + " concat('s', toString(number)), 'a1', if(number % 2 = 0, 'eu', 'us'),"
+            + " 'edge-eu', 'STALL', "
+            + t
+            + ", ("
+            + FROM
+            + " + 60 * number) * 1000, 1500 + number,"
+            + " arrayElement(['EDGE_MISS', 'LAST_MILE', 'UNKNOWN'], number % 3 + 1), '720p',"
+            + " toInt32(number), 'MISS', 2500000, 900, 2000 FROM system.numbers LIMIT 30",
         "INSERT INTO qoe_alerts (alert_id, minute, scope_type, scope, metric, value, threshold,"
             + " grade, message) SELECT concat('al', toString(number)), "
             + t

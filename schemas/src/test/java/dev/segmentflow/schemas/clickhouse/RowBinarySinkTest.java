@@ -85,6 +85,7 @@ class RowBinarySinkTest {
                 EdgeRequest.CacheStatus.HIT,
                 5_000_000_000L,
                 1500L,
+                null,
                 "s1",
                 T),
             new EdgeRequest(
@@ -102,6 +103,7 @@ class RowBinarySinkTest {
                 EdgeRequest.CacheStatus.BYPASS,
                 0L,
                 20L,
+                null,
                 null,
                 T))
         .sinkTo(IntakeTables.edgeRequests(url));
@@ -184,6 +186,7 @@ class RowBinarySinkTest {
               EdgeRequest.CacheStatus.MISS,
               i,
               10L,
+              null,
               "s",
               T + i));
     }

@@ -79,6 +79,7 @@ class EventValidatorTest {
           EdgeRequest.CacheStatus.HIT,
           123456,
           850,
+          null,
           "s-1",
           NOW);
 

@@ -1,0 +1,4 @@
+-- Industry QoE metrics beside the existing ones, and the experience score (definitions in
+-- README, "QoE definitions"). Rows written before this migration read the column defaults.
+ALTER TABLE qoe_sessions ADD COLUMN video_start_failure UInt8 DEFAULT 0, ADD COLUMN playback_failure UInt8 DEFAULT 0, ADD COLUMN rebuffers_per_minute Float64 DEFAULT 0, ADD COLUMN seek_count UInt32 DEFAULT 0, ADD COLUMN video_restart_ms Nullable(Float64), ADD COLUMN peak_bitrate_kbps UInt32 DEFAULT 0, ADD COLUMN bitrates_kbps Array(UInt32), ADD COLUMN bitrate_play_ms Array(UInt64), ADD COLUMN experience_score Nullable(Float64);
+ALTER TABLE qoe_minute ADD COLUMN video_start_failures UInt32 DEFAULT 0, ADD COLUMN playback_failures UInt32 DEFAULT 0, ADD COLUMN stall_count UInt32 DEFAULT 0, ADD COLUMN rebuffers_per_minute Float64 DEFAULT 0;
