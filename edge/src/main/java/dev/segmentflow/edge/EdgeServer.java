@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * The HLS edge: builds the cache, the reporting, the directive consumer and the prefetcher, and
@@ -43,6 +44,14 @@ public final class EdgeServer implements AutoCloseable {
   private final Javalin app;
 
   public EdgeServer(EdgeConfig config, Clock clock) {
+    this(config, clock, UnaryOperator.identity());
+  }
+
+  /**
+   * @param around wraps the origin the cache fetches from: a fault drill or a bench puts a slow or
+   *     failing origin behind one edge this way, with everything else as in production
+   */
+  public EdgeServer(EdgeConfig config, Clock clock, UnaryOperator<Origin> around) {
     this.config = config;
     this.clock = clock;
     this.store = OriginStore.open(config.origin());
@@ -52,7 +61,7 @@ public final class EdgeServer implements AutoCloseable {
     this.cache =
         new EdgeCache(
             policy,
-            Origin.of(store),
+            around.apply(Origin.of(store)),
             clock,
             metrics,
             (o, body) -> Freshness.of(o, body, directiveTtl(o), config.freshness()).ttl());

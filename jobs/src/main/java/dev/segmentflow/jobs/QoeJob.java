@@ -1,8 +1,9 @@
 package dev.segmentflow.jobs;
 
-import dev.segmentflow.analytics.flink.AlertWindowFunction;
+import dev.segmentflow.analytics.flink.AlertGrading;
 import dev.segmentflow.analytics.flink.MinuteWindowFunction;
 import dev.segmentflow.analytics.flink.ScopedMinute;
+import dev.segmentflow.analytics.flink.ScopedStall;
 import dev.segmentflow.analytics.flink.SessionFunction;
 import dev.segmentflow.analytics.flink.StallCauseFunction;
 import dev.segmentflow.analytics.qoe.MinuteSlice;
@@ -24,19 +25,21 @@ import dev.segmentflow.schemas.flink.RawRecord;
 import dev.segmentflow.schemas.flink.RecordTime;
 import dev.segmentflow.schemas.flink.ValidateEvents;
 import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.Collector;
 
 /**
  * viewer.events -> validate -> keyBy session -> SessionStateMachine -> ClickHouse qoe_sessions;
  * session minute slices -> keyBy asset x region x edge x device -> 1 min windows -> qoe_minute;
- * minutes -> keyBy region / edge -> 1 min windows -> grade -> qoe_alerts; waiting stretches and
- * edge.requests -> keyBy session -> StallAttributor -> qoe_stall_causes. Malformed, late and
- * after-the-end events -> events.dlq and dead_letters.
+ * waiting stretches and edge.requests -> keyBy session -> StallAttributor -> qoe_stall_causes;
+ * minutes and stall causes -> keyBy region / edge -> 1 min windows -> grade -> qoe_alerts.
+ * Malformed, late and after-the-end events -> events.dlq and dead_letters.
  */
 public final class QoeJob {
   private QoeJob() {}
@@ -152,37 +155,25 @@ public final class QoeJob {
             .uid("qoe-minutes");
     minutes.sinkTo(sinks.minuteTable()).name("qoe_minute").uid("qoe-minute-sink");
 
-    minutes
-        .flatMap(
-            (QoeMinute m, org.apache.flink.util.Collector<ScopedMinute> out) ->
-                AlertWindowFunction.scopes(m).forEach(out::collect))
-        .returns(ScopedMinute.class)
-        .name("scopes")
-        .uid("qoe-scopes")
-        .keyBy(ScopedMinute::scope)
-        .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
-        .process(new AlertWindowFunction(settings.thresholds()))
-        .name("grade")
-        .uid("qoe-grade")
-        .sinkTo(sinks.alertTable())
-        .name("qoe_alerts")
-        .uid("qoe-alerts-sink");
-
     SingleOutputStreamOperator<EdgeRequest> requests =
         edgeRequests
             .process(new ValidateEvents<>(EdgeRequest.class))
             .name("validate edge.requests")
             .uid("validate-edge-requests");
-    sessions
-        .getSideOutput(SessionFunction.WAITS)
-        .connect(requests.filter(r -> r.sessionId() != null).name("with a CMCD session"))
-        .keyBy(Waiting::sessionId, EdgeRequest::sessionId)
-        .process(new StallCauseFunction())
-        .name("stall causes")
-        .uid("qoe-stall-causes")
-        .sinkTo(sinks.stallCauseTable())
-        .name("qoe_stall_causes")
-        .uid("qoe-stall-causes-sink");
+    DataStream<StallCause> causes =
+        sessions
+            .getSideOutput(SessionFunction.WAITS)
+            .connect(requests.filter(r -> r.sessionId() != null).name("with a CMCD session"))
+            .keyBy(Waiting::sessionId, EdgeRequest::sessionId)
+            .process(new StallCauseFunction())
+            .name("stall causes")
+            .uid("qoe-stall-causes");
+    causes.sinkTo(sinks.stallCauseTable()).name("qoe_stall_causes").uid("qoe-stall-causes-sink");
+
+    grade(minutes, causes, settings.thresholds())
+        .sinkTo(sinks.alertTable())
+        .name("qoe_alerts")
+        .uid("qoe-alerts-sink");
 
     DataStream<DeadLetter> deadLetters =
         events
@@ -192,5 +183,40 @@ public final class QoeJob {
                 requests.getSideOutput(ValidateEvents.DEAD_LETTERS));
     deadLetters.sinkTo(sinks.deadLetterTopic()).name("events.dlq").uid("dlq-topic-sink");
     deadLetters.sinkTo(sinks.deadLetterTable()).name("dead_letters").uid("dlq-table-sink");
+  }
+
+  /**
+   * Each region's and edge's minute, graded, with the stalls that ended in it: alerts name the
+   * dominant stall cause.
+   */
+  @SuppressWarnings("deprecation")
+  static DataStream<QoeAlert> grade(
+      DataStream<QoeMinute> minutes, DataStream<StallCause> causes, QoeGrader.Thresholds limits) {
+    DataStream<ScopedMinute> scopedMinutes =
+        minutes
+            .flatMap(
+                (QoeMinute m, Collector<ScopedMinute> out) ->
+                    AlertGrading.scopes(m).forEach(out::collect))
+            .returns(ScopedMinute.class)
+            .name("scopes")
+            .uid("qoe-scopes");
+    DataStream<ScopedStall> scopedStalls =
+        causes
+            .flatMap(
+                (StallCause c, Collector<ScopedStall> out) ->
+                    AlertGrading.scopes(c).forEach(out::collect))
+            .returns(ScopedStall.class)
+            .name("stall scopes")
+            .uid("qoe-stall-scopes");
+    return scopedMinutes
+        .coGroup(scopedStalls)
+        .where(ScopedMinute::scope)
+        .equalTo(ScopedStall::scope)
+        .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+        // with(), not apply(): on 1.20 only with() returns an operator that can be named and given
+        // a uid, which savepoints need
+        .with(new AlertGrading(limits), TypeInformation.of(QoeAlert.class))
+        .name("grade")
+        .uid("qoe-grade");
   }
 }

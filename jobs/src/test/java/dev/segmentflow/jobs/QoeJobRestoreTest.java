@@ -516,6 +516,13 @@ class QoeJobRestoreTest {
                 + ".qoe_alerts FINAL WHERE scope_type = 'region' AND metric = 'rebuffer_ratio'"
                 + " GROUP BY scope ORDER BY scope");
     assertThat(alerts.strip()).startsWith("apac\t").doesNotContain("eu\t").doesNotContain("us\t");
+    // with no edge in this test, every stall is UNKNOWN: the alerts say so, for all of it
+    assertThat(
+            clickHouse.query(
+                "SELECT DISTINCT dominant_cause, cause_share FROM "
+                    + db
+                    + ".qoe_alerts FINAL WHERE scope_type = 'region' AND metric = 'rebuffer_ratio'"))
+        .isEqualTo("UNKNOWN\t1\n");
 
     // Dead letters: every malformed record and every event after an end, once each.
     assertThat(malformedSent).isGreaterThan(0);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Grades a scope's minute A-F against the QoE thresholds and names the metrics that broke them.
@@ -113,11 +114,41 @@ public final class QoeGrader implements Serializable {
   /** One alert per metric over its threshold; none for A and B. */
   public List<QoeAlert> alerts(
       long minuteStartMillis, String scopeType, String scope, Iterable<QoeMinute> rows) {
+    return alerts(minuteStartMillis, scopeType, scope, rows, Map.of());
+  }
+
+  /**
+   * As {@link #alerts(long, String, String, Iterable)}, each alert naming the cause that most of
+   * the minute's stall time was put down to.
+   *
+   * @param stallMsByCause the scope's rebuffering that minute, by attributed cause
+   */
+  public List<QoeAlert> alerts(
+      long minuteStartMillis,
+      String scopeType,
+      String scope,
+      Iterable<QoeMinute> rows,
+      Map<String, Long> stallMsByCause) {
     Graded g = grade(rows);
     List<QoeAlert> out = new ArrayList<>();
     if (g == null) {
       return out;
     }
+    String dominant = "";
+    long dominantMs = 0;
+    long totalMs = 0;
+    for (Map.Entry<String, Long> e : new TreeMap<>(stallMsByCause).entrySet()) {
+      totalMs += e.getValue();
+      if (e.getValue() > dominantMs) {
+        dominant = e.getKey();
+        dominantMs = e.getValue();
+      }
+    }
+    double share = totalMs == 0 ? 0 : (double) dominantMs / totalMs;
+    String why =
+        dominant.isEmpty()
+            ? ""
+            : String.format(Locale.ROOT, "; %.0f%% of stall time %s", 100 * share, dominant);
     for (String metric : g.over()) {
       double[] v = g.metrics().get(metric);
       out.add(
@@ -132,13 +163,16 @@ public final class QoeGrader implements Serializable {
               g.grade(),
               String.format(
                   Locale.ROOT,
-                  "%s %s: %s %.4g over %.4g (grade %s)",
+                  "%s %s: %s %.4g over %.4g (grade %s)%s",
                   scopeType,
                   scope,
                   metric,
                   v[0],
                   v[1],
-                  g.grade())));
+                  g.grade(),
+                  why),
+              dominant,
+              share));
     }
     return out;
   }

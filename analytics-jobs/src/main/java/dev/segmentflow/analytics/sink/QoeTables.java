@@ -47,7 +47,8 @@ public final class QoeTables {
     return ClickHouseSinks.sink(
         jdbcUrl,
         "INSERT INTO qoe_alerts (alert_id, minute, scope_type, scope, metric, value, threshold,"
-            + " grade, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " grade, message, dominant_cause, cause_share)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         QoeTables::bindAlert);
   }
 
@@ -156,6 +157,8 @@ public final class QoeTables {
     ps.setDouble(i++, a.value());
     ps.setDouble(i++, a.threshold());
     ps.setString(i++, a.grade());
-    ps.setString(i, a.message());
+    ps.setString(i++, a.message());
+    ps.setString(i++, a.dominantCause());
+    ps.setDouble(i, a.causeShare());
   }
 }

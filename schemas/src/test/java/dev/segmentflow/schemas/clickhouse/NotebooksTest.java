@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,14 +42,26 @@ class NotebooksTest {
 
   @Test
   void qoeDeepDive(ClickHouseServer clickHouse) throws Exception {
-    String text = execute("qoe-deep-dive", clickHouse, 2);
+    String text = execute("qoe-deep-dive", clickHouse, 3);
     // 30 minutes of 500 s play; stall 20 s + n ms in minute n.
     double stall = 30 * 20_000 + 29 * 30 / 2.0;
     double ratio = stall / (30 * 500_000 + stall);
+    // Stall n lasts 1500 + n ms, in eu for even n, caused EDGE_MISS / LAST_MILE / UNKNOWN by n % 3.
+    double euStall = IntStream.range(0, 30).filter(n -> n % 2 == 0).map(n -> 1500 + n).sum();
+    double euEdgeMiss =
+        IntStream.range(0, 30).filter(n -> n % 2 == 0 && n % 3 == 0).map(n -> 1500 + n).sum();
+    // Session n scores 70 + n: eu has the even ones.
+    double euScore =
+        IntStream.range(0, 30).filter(n -> n % 2 == 0).map(n -> 70 + n).average().orElseThrow();
     assertThat(text)
         .contains(String.format(Locale.ROOT, "overall rebuffer ratio: %.4f", ratio))
         .contains("eu: 15 sessions started")
-        .contains("region apac: rebuffer_ratio graded C in 3 minutes");
+        .contains("region apac: rebuffer_ratio graded C in 3 minutes")
+        .contains(
+            String.format(
+                Locale.ROOT, "eu EDGE_MISS: 5 stalls, %.3f of stall time", euEdgeMiss / euStall))
+        .contains(
+            String.format(Locale.ROOT, "eu: mean experience score %.1f over 15 sessions", euScore));
   }
 
   @Test
