@@ -255,6 +255,10 @@ public final class SinkBench {
         false,
         false,
         false,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 }

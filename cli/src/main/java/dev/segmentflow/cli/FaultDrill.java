@@ -406,6 +406,10 @@ final class FaultDrill implements AutoCloseable {
             false,
             false,
             null,
+            null,
+            null,
+            null,
+            null,
             null));
   }
 

@@ -723,6 +723,10 @@ class ClusterSubmissionIT {
             null,
             null,
             null,
+            null,
+            null,
+            null,
+            null,
             null);
     return new ProducerRecord<>(topic, partition, e.sessionId(), Json.string(e));
   }

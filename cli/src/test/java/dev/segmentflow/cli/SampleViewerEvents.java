@@ -123,7 +123,11 @@ public final class SampleViewerEvents {
               stall,
               type == ViewerEventType.PLAY_REQUEST,
               fatal,
-              fatal == null ? null : "MEDIA_ERR_DECODE"));
+              fatal == null ? null : "MEDIA_ERR_DECODE",
+              null,
+              null,
+              null,
+              null));
     }
   }
 

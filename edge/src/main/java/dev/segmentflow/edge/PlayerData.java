@@ -74,6 +74,10 @@ public final class PlayerData {
             cmcd.values().containsKey("bs") ? cmcd.flag("bs") : null,
             cmcd.values().containsKey("su") ? cmcd.flag("su") : null,
             null,
+            null,
+            null,
+            null,
+            null,
             null);
     byte[] bytes = Json.bytes(e);
     Validation<ViewerEvent> v = validator.validate(bytes);

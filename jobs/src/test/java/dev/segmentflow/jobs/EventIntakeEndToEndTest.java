@@ -82,6 +82,10 @@ class EventIntakeEndToEndTest {
                 flow[i] == ViewerEventType.STALL_START,
                 i == 0,
                 null,
+                null,
+                null,
+                null,
+                null,
                 null));
       }
     }

@@ -42,6 +42,10 @@ class EventIntakeJobTest {
         null,
         null,
         null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 

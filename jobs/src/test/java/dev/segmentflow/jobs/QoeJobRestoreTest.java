@@ -181,6 +181,10 @@ class QoeJobRestoreTest {
               null,
               null,
               fatal,
+              null,
+              null,
+              null,
+              null,
               null);
       events.add(e);
       if (bitrate != null) {
@@ -236,6 +240,10 @@ class QoeJobRestoreTest {
                 e.edgeId(),
                 e.device(),
                 e.eventTimeMillis() + 1500,
+                null,
+                null,
+                null,
+                null,
                 null,
                 null,
                 null,

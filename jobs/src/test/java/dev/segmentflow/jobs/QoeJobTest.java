@@ -197,6 +197,10 @@ class QoeJobTest {
                     null,
                     null,
                     null,
+                    null,
+                    null,
+                    null,
+                    null,
                     null));
     at.accept(ViewerEventType.PLAY_REQUEST, 0L);
     at.accept(ViewerEventType.FIRST_FRAME, 1_000L);

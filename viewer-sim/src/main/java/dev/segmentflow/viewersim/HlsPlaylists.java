@@ -10,11 +10,13 @@ import java.util.regex.Pattern;
 /** The parts of RFC 8216 playlists a player needs to pick renditions and fetch segments. */
 public final class HlsPlaylists {
   private static final Pattern BANDWIDTH = Pattern.compile("(?:^|,)BANDWIDTH=(\\d+)");
+  private static final Pattern RESOLUTION = Pattern.compile("(?:^|,)RESOLUTION=(\\d+)x(\\d+)");
   private static final Pattern MAP_URI = Pattern.compile("URI=\"([^\"]+)\"");
 
   private HlsPlaylists() {}
 
-  public record Variant(long bandwidthBps, URI uri) {}
+  /** A variant; its width and height are 0 when the playlist gives no RESOLUTION. */
+  public record Variant(long bandwidthBps, URI uri, int width, int height) {}
 
   public record Segment(double durationSeconds, URI uri) {}
 
@@ -27,7 +29,10 @@ public final class HlsPlaylists {
     String[] lines = text.split("\r?\n");
     for (int i = 0; i < lines.length; i++) {
       if (lines[i].startsWith("#EXT-X-STREAM-INF:")) {
-        Matcher m = BANDWIDTH.matcher(lines[i].substring("#EXT-X-STREAM-INF:".length()));
+        String attributes = lines[i].substring("#EXT-X-STREAM-INF:".length());
+        Matcher m = BANDWIDTH.matcher(attributes);
+        Matcher size = RESOLUTION.matcher(attributes);
+        boolean sized = size.find();
         int j = i + 1;
         while (j < lines.length && (lines[j].isBlank() || lines[j].startsWith("#"))) {
           j++;
@@ -35,7 +40,12 @@ public final class HlsPlaylists {
         if (!m.find() || j >= lines.length) {
           throw new IllegalArgumentException("variant without BANDWIDTH or URI at line " + (i + 1));
         }
-        out.add(new Variant(Long.parseLong(m.group(1)), base.resolve(lines[j].trim())));
+        out.add(
+            new Variant(
+                Long.parseLong(m.group(1)),
+                base.resolve(lines[j].trim()),
+                sized ? Integer.parseInt(size.group(1)) : 0,
+                sized ? Integer.parseInt(size.group(2)) : 0));
         i = j;
       }
     }

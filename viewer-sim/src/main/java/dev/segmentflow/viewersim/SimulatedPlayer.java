@@ -85,6 +85,8 @@ public final class SimulatedPlayer {
   private int beaconsRefused;
   private double position;
   private long bitrateKbps;
+  private int videoWidth;
+  private int videoHeight;
   private long lastThroughputKbps;
 
   public SimulatedPlayer(HttpClient http, BufferBasedAbr abr, LongSupplier clock, Session s) {
@@ -120,6 +122,8 @@ public final class SimulatedPlayer {
         boolean switched = next != rung && startupMs != null;
         rung = next;
         bitrateKbps = ladder[rung];
+        videoWidth = variants.get(rung).width();
+        videoHeight = variants.get(rung).height();
         if (switched) {
           switches++;
           emit(ViewerEventType.BITRATE_SWITCH, null, null);
@@ -296,6 +300,7 @@ public final class SimulatedPlayer {
 
   private void emitAt(ViewerEventType type, long at, Boolean fatal, String errorCode) {
     long seq = eventSeq++;
+    Integer[] screen = screen(s.device());
     pending.add(
         new ViewerEvent(
             ViewerEvent.VERSION,
@@ -315,7 +320,21 @@ public final class SimulatedPlayer {
             null,
             null,
             fatal,
-            errorCode));
+            errorCode,
+            screen[0],
+            screen[1],
+            videoWidth > 0 ? videoWidth : null,
+            videoHeight > 0 ? videoHeight : null));
+  }
+
+  /** The size a device draws video at: a TV fills 1080p, a browser window 720p, a phone 360p. */
+  static Integer[] screen(String device) {
+    return switch (device) {
+      case "tv" -> new Integer[] {1920, 1080};
+      case "web" -> new Integer[] {1280, 720};
+      case "mobile" -> new Integer[] {640, 360};
+      default -> new Integer[] {null, null};
+    };
   }
 
   /** Sends what is pending as one beacon; a refused one is counted for the report. */

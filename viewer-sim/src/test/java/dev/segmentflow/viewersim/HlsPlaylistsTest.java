@@ -17,6 +17,8 @@ class HlsPlaylistsTest {
                 + "360p/index.m3u8\n#EXT-X-STREAM-INF:AVERAGE-BANDWIDTH=300000,BANDWIDTH=420000\n240p/index.m3u8\n");
     assertThat(v).extracting(HlsPlaylists.Variant::bandwidthBps).containsExactly(420000L, 900000L);
     assertThat(v.get(0).uri()).isEqualTo(URI.create("http://edge/hls/a1/240p/index.m3u8"));
+    // RESOLUTION when given (its players report it), 0x0 when not
+    assertThat(v).extracting(x -> x.width() + "x" + x.height()).containsExactly("0x0", "640x360");
   }
 
   @Test

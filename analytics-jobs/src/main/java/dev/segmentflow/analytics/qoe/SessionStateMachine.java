@@ -26,6 +26,8 @@ import java.util.TreeMap;
  *       (scrubbing);
  *   <li>play time is split by the bitrate being played (time at each rendition); the peak bitrate
  *       is the highest one actually played;
+ *   <li>play time with the picture upscaled (fitted into the player at a scale above 1) or
+ *       downscaled (below 1), over the play time whose player and video sizes are known;
  *   <li>a bitrate switch counts once video has started (the first pick is not a switch).
  * </ul>
  *
@@ -88,6 +90,10 @@ public final class SessionStateMachine {
   private long peakBitrateKbps = -1;
   private TreeMap<Long, Long> playMsByBitrate = new TreeMap<>();
   private long throughputKbps = -1;
+  private int[] sizes = {-1, -1, -1, -1}; // player width, height; video width, height
+  private long sizedMs;
+  private long upscaledMs;
+  private long downscaledMs;
   private Waiting.Kind waitingFor;
   private long waitingSince = -1;
   // Drained by the caller before the machine is stored, so never part of the stored state
@@ -122,6 +128,7 @@ public final class SessionStateMachine {
     if (e.measuredThroughputKbps() != null) {
       throughputKbps = e.measuredThroughputKbps();
     }
+    sizes(e);
     State before = state;
     switch (e.type()) {
       case PLAY_REQUEST -> {
@@ -296,6 +303,7 @@ public final class SessionStateMachine {
             playMsByBitrate.merge(bitrateKbps, d, Long::sum);
             peakBitrateKbps = Math.max(peakBitrateKbps, bitrateKbps);
           }
+          scaled(d);
           if (restartingSince >= 0 && t - restartingSince > SEEK_GRACE_MS) {
             restartingSince = -1; // the seek played on without buffering: it restarted at once
           }
@@ -312,6 +320,30 @@ public final class SessionStateMachine {
       }
     }
     since = t;
+  }
+
+  /** The sizes a beacon reports hold until the next one that reports them. */
+  private void sizes(ViewerEvent e) {
+    Integer[] reported = {e.playerWidth(), e.playerHeight(), e.videoWidth(), e.videoHeight()};
+    for (int i = 0; i < 4; i++) {
+      if (reported[i] != null) {
+        sizes[i] = reported[i];
+      }
+    }
+  }
+
+  /** Play time at the scale the video is fitted into the player with, when both sizes are known. */
+  private void scaled(long d) {
+    if (d <= 0 || sizes[0] <= 0 || sizes[1] <= 0 || sizes[2] <= 0 || sizes[3] <= 0) {
+      return;
+    }
+    sizedMs += d;
+    double scale = Math.min((double) sizes[0] / sizes[2], (double) sizes[1] / sizes[3]);
+    if (scale > 1) {
+      upscaledMs += d;
+    } else if (scale < 1) {
+      downscaledMs += d;
+    }
   }
 
   private void bitrate(ViewerEvent e) {
@@ -421,7 +453,9 @@ public final class SessionStateMachine {
             avgBitrate,
             startFailed,
             playbackFailed,
-            exitBeforeStart));
+            exitBeforeStart),
+        sizedMs == 0 ? null : (double) upscaledMs / sizedMs,
+        sizedMs == 0 ? null : (double) downscaledMs / sizedMs);
   }
 
   String sessionId() {

@@ -9,6 +9,8 @@ package dev.segmentflow.analytics.qoe;
  * @param bitratesKbps the bitrates played, ascending, with {@code bitratePlayMs} the play time at
  *     each (time at each rendition)
  * @param experienceScore 0-100; null for an exit before video start
+ * @param upscaleRatio share of the play time with known sizes in which the picture was upscaled
+ *     (null when the player reported no sizes); {@code downscaleRatio} likewise
  */
 public record SessionSummary(
     String sessionId,
@@ -40,7 +42,9 @@ public record SessionSummary(
     long peakBitrateKbps,
     long[] bitratesKbps,
     long[] bitratePlayMs,
-    Double experienceScore) {
+    Double experienceScore,
+    Double upscaleRatio,
+    Double downscaleRatio) {
 
   /** Rebuffer frequency: stalls per minute of video played; 0 before anything played. */
   public static double perMinute(long stalls, long playMs) {

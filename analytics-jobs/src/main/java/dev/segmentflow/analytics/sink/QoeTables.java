@@ -26,9 +26,9 @@ public final class QoeTables {
             + " rebuffer_ratio, bitrate_switches, avg_bitrate_kbps, recoverable_errors, failed,"
             + " exit_before_start, end_reason, version, video_start_failure, playback_failure,"
             + " rebuffers_per_minute, seek_count, video_restart_ms, peak_bitrate_kbps,"
-            + " bitrates_kbps, bitrate_play_ms, experience_score)"
+            + " bitrates_kbps, bitrate_play_ms, experience_score, upscale_ratio, downscale_ratio)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            + " ?, ?, ?, ?, ?)",
+            + " ?, ?, ?, ?, ?, ?, ?)",
         QoeTables::bindSession);
   }
 
@@ -117,7 +117,9 @@ public final class QoeTables {
     Connection c = ps.getConnection();
     ps.setArray(i++, c.createArrayOf("UInt32", boxed(s.bitratesKbps())));
     ps.setArray(i++, c.createArrayOf("UInt64", boxed(s.bitratePlayMs())));
-    Binders.setDouble(ps, i, s.experienceScore());
+    Binders.setDouble(ps, i++, s.experienceScore());
+    Binders.setDouble(ps, i++, s.upscaleRatio());
+    Binders.setDouble(ps, i, s.downscaleRatio());
   }
 
   private static Long[] boxed(long[] values) {

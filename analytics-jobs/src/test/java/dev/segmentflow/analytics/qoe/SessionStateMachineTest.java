@@ -37,6 +37,10 @@ class SessionStateMachineTest {
         null,
         null,
         fatal,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 
@@ -335,6 +339,58 @@ class SessionStateMachineTest {
     assertThat(m.playbackFailures()).isEqualTo(1);
     assertThat(m.stallCount()).isEqualTo(1);
     assertThat(m.rebuffersPerMinute()).isEqualTo(1 * 60_000.0 / m.playMs());
+  }
+
+  /** An event reporting the player's and the playing rendition's sizes. */
+  static ViewerEvent sized(ViewerEventType type, long at, int pw, int ph, int vw, int vh) {
+    ViewerEvent e = ev(type, at);
+    return new ViewerEvent(
+        e.schemaVersion(),
+        e.eventId(),
+        e.type(),
+        e.sessionId(),
+        e.viewerId(),
+        e.assetId(),
+        e.region(),
+        e.edgeId(),
+        e.device(),
+        e.eventTimeMillis(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        pw,
+        ph,
+        vw,
+        vh);
+  }
+
+  @Test
+  void upscaleAndDownscaleShareThePlayTimeWhoseSizesAreKnown() {
+    SessionSummary s =
+        run(
+                ev(ViewerEventType.PLAY_REQUEST, 0),
+                ev(ViewerEventType.FIRST_FRAME, 1_000), // 10 s with no sizes known
+                sized(ViewerEventType.HEARTBEAT, 11_000, 1920, 1080, 854, 480), // then 20 s up
+                sized(ViewerEventType.BITRATE_SWITCH, 31_000, 1920, 1080, 1920, 1080), // 10 s 1:1
+                // a phone in portrait: 1080p fitted into 360 wide is downscaled, for 10 s
+                sized(ViewerEventType.HEARTBEAT, 41_000, 360, 640, 1920, 1080),
+                ev(ViewerEventType.END, 51_000))
+            .summary();
+    assertThat(s.upscaleRatio()).isEqualTo(20_000 / 40_000.0);
+    assertThat(s.downscaleRatio()).isEqualTo(10_000 / 40_000.0);
+    SessionSummary unsized =
+        run(
+                ev(ViewerEventType.PLAY_REQUEST, 0),
+                ev(ViewerEventType.FIRST_FRAME, 500),
+                ev(ViewerEventType.END, 9_000))
+            .summary();
+    assertThat(unsized.upscaleRatio()).isNull();
+    assertThat(unsized.downscaleRatio()).isNull();
   }
 
   static QoeMinute minute(

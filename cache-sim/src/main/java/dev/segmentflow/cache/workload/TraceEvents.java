@@ -52,6 +52,10 @@ public final class TraceEvents {
         null,
         true,
         null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 }

@@ -33,6 +33,10 @@ public final class WorldRecords {
         null,
         null,
         null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 

@@ -37,7 +37,11 @@ public final class IntakeTables {
               "buffer_starvation",
               "startup",
               "fatal",
-              "error_code"),
+              "error_code",
+              "player_width",
+              "player_height",
+              "video_width",
+              "video_height"),
           IntakeTables::encodeViewerEvent);
 
   /** The edges' access log: what the cache-efficiency dashboard and notebook read. */
@@ -110,7 +114,11 @@ public final class IntakeTables {
         .nullableFlag(e.bufferStarvation())
         .nullableFlag(e.startup())
         .nullableFlag(e.fatal())
-        .string(e.errorCode());
+        .string(e.errorCode())
+        .nullableInt32(e.playerWidth())
+        .nullableInt32(e.playerHeight())
+        .nullableInt32(e.videoWidth())
+        .nullableInt32(e.videoHeight());
   }
 
   static void encodeEdgeRequest(EdgeRequest r, RowBinaryBuffer row) {

@@ -6,6 +6,10 @@ package dev.segmentflow.schemas.events;
  * <p>The CMCD-derived fields carry CTA-5004 keys: {@code bl} buffer length, {@code br} encoded
  * bitrate, {@code mtp} measured throughput, {@code sid} session, {@code cid} content, {@code bs}
  * buffer starvation, {@code su} startup.
+ *
+ * <p>{@code playerWidth}/{@code playerHeight} are the size the player draws the video at and {@code
+ * videoWidth}/{@code videoHeight} the size of the rendition playing, both in pixels, when the
+ * player reports them: together they say whether the picture is upscaled or downscaled.
  */
 public record ViewerEvent(
     int schemaVersion,
@@ -25,7 +29,11 @@ public record ViewerEvent(
     @Nullable Boolean bufferStarvation,
     @Nullable Boolean startup,
     @Nullable Boolean fatal,
-    @Nullable String errorCode)
+    @Nullable String errorCode,
+    @Nullable Integer playerWidth,
+    @Nullable Integer playerHeight,
+    @Nullable Integer videoWidth,
+    @Nullable Integer videoHeight)
     implements Event {
   public static final int VERSION = 1;
 

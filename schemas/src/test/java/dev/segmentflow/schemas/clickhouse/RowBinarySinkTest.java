@@ -48,7 +48,11 @@ class RowBinarySinkTest {
                 true,
                 false,
                 null,
-                null),
+                null,
+                1280,
+                720,
+                854,
+                480),
             new ViewerEvent(
                 ViewerEvent.VERSION,
                 "e2",
@@ -67,7 +71,11 @@ class RowBinarySinkTest {
                 null,
                 null,
                 false,
-                "E_NET"))
+                "E_NET",
+                null,
+                null,
+                null,
+                null))
         .sinkTo(IntakeTables.viewerEvents(url));
     env.fromData(
             new EdgeRequest(
@@ -82,10 +90,10 @@ class RowBinarySinkTest {
                 7,
                 EdgeRequest.ObjectType.SEGMENT,
                 206,
-                EdgeRequest.CacheStatus.HIT,
+                EdgeRequest.CacheStatus.MISS,
                 5_000_000_000L,
                 1500L,
-                null,
+                1200L,
                 "s1",
                 T),
             new EdgeRequest(
@@ -140,20 +148,23 @@ class RowBinarySinkTest {
                 "SELECT event_id, event_type, session_id, edge_id, device,"
                     + " toUnixTimestamp(event_time), event_time_ms, position_s, bitrate_kbps,"
                     + " buffer_length_ms, throughput_kbps, buffer_starvation, startup, fatal,"
-                    + " error_code FROM rowbinary_test.viewer_events ORDER BY event_id"))
+                    + " error_code, player_width, player_height, video_width, video_height"
+                    + " FROM rowbinary_test.viewer_events ORDER BY event_id"))
         .isEqualTo(
             "e1\tstall_start\ts1\tedge-eu-1\tweb\t1767225600\t1767225600123\t12.5\t3000\t800"
-                + "\t12000\t1\t0\t\\N\t\n"
+                + "\t12000\t1\t0\t\\N\t\t1280\t720\t854\t480\n"
                 + "e2\tplay_request\ts\u00e9\u4e16\t\t\t1767225601\t1767225601123\t\\N\t\\N\t\\N"
-                + "\t\\N\t\\N\t\\N\t0\tE_NET\n");
+                + "\t\\N\t\\N\t\\N\t0\tE_NET\t\\N\t\\N\t\\N\t\\N\n");
     assertThat(
             clickHouse.query(
                 "SELECT request_id, asset_id, rendition, segment_sequence, object_type, status,"
-                    + " cache_status, bytes, latency_us, session_id, toUnixTimestamp(request_time),"
-                    + " request_time_ms FROM rowbinary_test.edge_requests ORDER BY request_id"))
+                    + " cache_status, bytes, latency_us, origin_latency_us, session_id,"
+                    + " toUnixTimestamp(request_time), request_time_ms"
+                    + " FROM rowbinary_test.edge_requests ORDER BY request_id"))
         .isEqualTo(
-            "r1\ta1\t720p\t7\tSEGMENT\t206\tHIT\t5000000000\t1500\ts1\t1767225600\t1767225600123\n"
-                + "r2\t\t\t\\N\tOTHER\t404\tBYPASS\t0\t20\t\t1767225600\t1767225600123\n");
+            "r1\ta1\t720p\t7\tSEGMENT\t206\tMISS\t5000000000\t1500\t1200\ts1\t1767225600"
+                + "\t1767225600123\n"
+                + "r2\t\t\t\\N\tOTHER\t404\tBYPASS\t0\t20\t\\N\t\t1767225600\t1767225600123\n");
     assertThat(
             clickHouse.query(
                 "SELECT dead_letter_id, source_partition, source_offset, reason, field, payload,"

@@ -45,6 +45,10 @@ class EventValidatorTest {
           true,
           false,
           null,
+          null,
+          null,
+          null,
+          null,
           null);
   static final Directive DIRECTIVE =
       new Directive(
