@@ -1,6 +1,5 @@
 package dev.segmentflow.bench;
 
-import dev.segmentflow.analytics.sink.QoeTables;
 import dev.segmentflow.edge.EdgeConfig;
 import dev.segmentflow.edge.EdgeServer;
 import dev.segmentflow.edge.Origin;
@@ -10,8 +9,6 @@ import dev.segmentflow.localservices.KafkaBroker;
 import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
 import dev.segmentflow.schemas.clickhouse.ClickHouseMigrator;
-import dev.segmentflow.schemas.clickhouse.IntakeTables;
-import dev.segmentflow.schemas.events.DeadLetter;
 import dev.segmentflow.schemas.flink.EventTimeOptions;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.flink.RecordTime;
@@ -144,14 +141,7 @@ public final class AttributionBench {
               time,
               "edge.requests"),
           new QoeJob.Settings(time, QoeJob.Settings.defaults().thresholds(), Topics.VIEWER_EVENTS),
-          new QoeJob.Sinks(
-              QoeTables.sessions(jdbcUrl),
-              QoeTables.minutes(jdbcUrl),
-              QoeTables.alerts(jdbcUrl),
-              QoeTables.stallCauses(jdbcUrl),
-              KafkaEndpoints.jsonSink(
-                  brokers, Topics.EVENTS_DLQ, DeadLetter::sourceTopic, "attribution-dlq"),
-              IntakeTables.deadLetters(jdbcUrl)));
+          QoeJob.Sinks.production(brokers, jdbcUrl));
       env.execute("attribution-qoe");
 
       progress("[5/5] attributed causes against the injected ones");

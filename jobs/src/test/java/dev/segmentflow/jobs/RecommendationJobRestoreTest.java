@@ -184,22 +184,7 @@ class RecommendationJobRestoreTest {
         .as("the job was killed and restored")
         .isEqualTo(1);
 
-    TreeMap<String, String> actual = new TreeMap<>();
-    for (String line :
-        clickHouse
-            .query(
-                "SELECT viewer_id, rank, asset_id, s, reason, toUnixTimestamp(computed_at) FROM "
-                    + db
-                    + ".recommendation_lists FINAL ARRAY JOIN asset_ids AS asset_id, scores AS s,"
-                    + " reasons AS reason, arrayEnumerate(asset_ids) AS rank")
-            .strip()
-            .split("\n")) {
-      String[] f = line.split("\t");
-      actual.put(
-          f[0] + "#" + f[1],
-          String.join(
-              "|", f[2], Long.toString(Math.round(Double.parseDouble(f[3]) * 1e6)), f[4], f[5]));
-    }
+    TreeMap<String, String> actual = tableRows(clickHouse, db);
     // On a difference, name the rows that differ and the dead letters, not two maps of 2,500.
     TreeMap<String, String> differing = new TreeMap<>();
     for (String k : expected.keySet()) {
@@ -232,6 +217,30 @@ class RecommendationJobRestoreTest {
     assertThat(afterEnd).isGreaterThan(0);
     assertThat(letters).isEqualTo(malformedSent + 1 + afterEnd + unknown);
     assertThat(kafka.readCommitted(dlq)).hasSize((int) letters);
+  }
+
+  /** The rows of {@code recommendation_lists}, as {@link #plainLists} gives them. */
+  static TreeMap<String, String> tableRows(ClickHouseServer clickHouse, String db) {
+    TreeMap<String, String> rows = new TreeMap<>();
+    for (String line :
+        clickHouse
+            .query(
+                "SELECT viewer_id, rank, asset_id, s, reason, toUnixTimestamp(computed_at) FROM "
+                    + db
+                    + ".recommendation_lists FINAL ARRAY JOIN asset_ids AS asset_id, scores AS s,"
+                    + " reasons AS reason, arrayEnumerate(asset_ids) AS rank")
+            .strip()
+            .split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] f = line.split("\t");
+      rows.put(
+          f[0] + "#" + f[1],
+          String.join(
+              "|", f[2], Long.toString(Math.round(Double.parseDouble(f[3]) * 1e6)), f[4], f[5]));
+    }
+    return rows;
   }
 
   /** The plain model's rows (viewer#rank to row) and how many lists it computed. */
