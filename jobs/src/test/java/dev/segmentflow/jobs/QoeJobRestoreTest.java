@@ -502,7 +502,8 @@ class QoeJobRestoreTest {
             clickHouse
                 .query(
                     "SELECT sum(play_ms), sum(stall_ms), sum(failures), sum(exits_before_start),"
-                        + " sum(bitrate_switches), sum(sessions) FROM "
+                        + " sum(bitrate_switches), sum(sessions), sum(restarts), sum(restart_ms)"
+                        + " FROM "
                         + db
                         + ".qoe_minute FINAL")
                 .strip())
@@ -514,7 +515,9 @@ class QoeJobRestoreTest {
                 Long.toString(failures),
                 Long.toString(exits),
                 Long.toString(switches),
-                Integer.toString(sessionMinutes.size())));
+                Integer.toString(sessionMinutes.size()),
+                Long.toString(truths.stream().mapToLong(Truth::seeks).sum()),
+                Long.toString(truths.stream().mapToLong(Truth::restartMs).sum())));
 
     // The stalling region is graded down for its rebuffer ratio; the others are not.
     String alerts =

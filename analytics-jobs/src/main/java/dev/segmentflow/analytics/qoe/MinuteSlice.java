@@ -31,6 +31,17 @@ public final class MinuteSlice {
   public int exitsBeforeStart;
   public ArrayList<Long> startupsMs = new ArrayList<>();
 
+  /** Play time at a known bitrate, and that time weighted by the bitrate. */
+  public long bitratePlayMs;
+
+  public double bitrateKbpsMs;
+  public long peakBitrateKbps;
+
+  /** Seeks whose restart completed in this minute, and their restart times summed. */
+  public int restarts;
+
+  public long restartMs;
+
   public MinuteSlice() {}
 
   MinuteSlice(long minuteStartMillis, SessionStateMachine s) {

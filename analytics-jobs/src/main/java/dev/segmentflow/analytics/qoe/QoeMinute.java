@@ -26,7 +26,11 @@ public record QoeMinute(
     int videoStartFailures,
     int playbackFailures,
     int stallCount,
-    double rebuffersPerMinute) {
+    double rebuffersPerMinute,
+    double avgBitrateKbps,
+    long peakBitrateKbps,
+    int restarts,
+    long restartMs) {
 
   /** Sums the slices of one key and minute; sessions counts those active in the minute. */
   public static QoeMinute of(Iterable<MinuteSlice> slices) {
@@ -37,6 +41,11 @@ public record QoeMinute(
     int failures = 0;
     int startFailures = 0;
     int stalls = 0;
+    long bitratePlayMs = 0;
+    double bitrateKbpsMs = 0;
+    long peak = 0;
+    int restarts = 0;
+    long restartMs = 0;
     int exits = 0;
     int switches = 0;
     long count = 0;
@@ -53,6 +62,11 @@ public record QoeMinute(
       failures += s.failures;
       startFailures += s.startFailures;
       stalls += s.stalls;
+      bitratePlayMs += s.bitratePlayMs;
+      bitrateKbpsMs += s.bitrateKbpsMs;
+      peak = Math.max(peak, s.peakBitrateKbps);
+      restarts += s.restarts;
+      restartMs += s.restartMs;
       exits += s.exitsBeforeStart;
       switches += s.switches;
       startups.addAll(s.startupsMs);
@@ -82,6 +96,10 @@ public record QoeMinute(
         startFailures,
         failures - startFailures,
         stalls,
-        SessionSummary.perMinute(stalls, play));
+        SessionSummary.perMinute(stalls, play),
+        bitratePlayMs == 0 ? 0 : bitrateKbpsMs / bitratePlayMs,
+        peak,
+        restarts,
+        restartMs);
   }
 }

@@ -167,6 +167,8 @@ public final class SessionStateMachine {
       case STALL_END -> {
         if (state == State.SEEKING && restartingSince >= 0) {
           restartMs += t - restartingSince;
+          slice.restarts++;
+          slice.restartMs += t - restartingSince;
           restartingSince = -1;
         }
         if (state == State.STALLED || state == State.SEEKING) {
@@ -302,10 +304,14 @@ public final class SessionStateMachine {
             bitrateKbpsMs += (double) bitrateKbps * d;
             playMsByBitrate.merge(bitrateKbps, d, Long::sum);
             peakBitrateKbps = Math.max(peakBitrateKbps, bitrateKbps);
+            slice.bitratePlayMs += d;
+            slice.bitrateKbpsMs += (double) bitrateKbps * d;
+            slice.peakBitrateKbps = Math.max(slice.peakBitrateKbps, bitrateKbps);
           }
           scaled(d);
           if (restartingSince >= 0 && t - restartingSince > SEEK_GRACE_MS) {
             restartingSince = -1; // the seek played on without buffering: it restarted at once
+            slice.restarts++;
           }
         }
         case STALLED -> {

@@ -38,8 +38,9 @@ public final class QoeTables {
         "INSERT INTO qoe_minute (minute, asset_id, region, edge_id, device, sessions, play_ms,"
             + " stall_ms, rebuffer_ratio, startup_p50_ms, startup_p95_ms, failures,"
             + " exits_before_start, bitrate_switches, version, video_start_failures,"
-            + " playback_failures, stall_count, rebuffers_per_minute)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " playback_failures, stall_count, rebuffers_per_minute, avg_bitrate_kbps,"
+            + " peak_bitrate_kbps, restarts, restart_ms)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         QoeTables::bindMinute);
   }
 
@@ -146,7 +147,11 @@ public final class QoeTables {
     ps.setInt(i++, m.videoStartFailures());
     ps.setInt(i++, m.playbackFailures());
     ps.setInt(i++, m.stallCount());
-    ps.setDouble(i, m.rebuffersPerMinute());
+    ps.setDouble(i++, m.rebuffersPerMinute());
+    ps.setDouble(i++, m.avgBitrateKbps());
+    ps.setLong(i++, m.peakBitrateKbps());
+    ps.setInt(i++, m.restarts());
+    ps.setLong(i, m.restartMs());
   }
 
   static void bindAlert(PreparedStatement ps, QoeAlert a) throws SQLException {

@@ -38,7 +38,11 @@ class AlertGradingTest {
             0,
             0,
             4,
-            2.67);
+            2.67,
+            800,
+            800,
+            0,
+            0);
     return new ScopedMinute(scope, m);
   }
 

@@ -393,6 +393,30 @@ class SessionStateMachineTest {
     assertThat(unsized.downscaleRatio()).isNull();
   }
 
+  @Test
+  void minuteAggregatesCarryBitrateAndTheRestartsThatEndedInThem() {
+    SessionStateMachine m =
+        run(
+            ev(ViewerEventType.PLAY_REQUEST, 0),
+            ev(ViewerEventType.FIRST_FRAME, 1_000, 800L, null),
+            ev(ViewerEventType.BITRATE_SWITCH, 5_000, 2_000L, null),
+            ev(ViewerEventType.SEEK, 9_000),
+            ev(ViewerEventType.STALL_START, 9_200),
+            ev(ViewerEventType.STALL_END, 10_500), // a 1.5 s restart
+            ev(ViewerEventType.SEEK, 12_000),
+            ev(ViewerEventType.HEARTBEAT, 15_000), // played on: a restart of 0
+            ev(ViewerEventType.END, 16_000));
+    // all within one minute (T0 is 40 s into it)
+    QoeMinute q = QoeMinute.of(m.drainSlices(Long.MAX_VALUE));
+    // 4 s at 800, then 4.2 s + 1.5 s + 3 s + 1 s at 2000 (the seek's buffering is not play)
+    double playedAt2000 = 4_200 + 1_500 + 3_000 + 1_000;
+    assertThat(q.avgBitrateKbps())
+        .isCloseTo((800.0 * 4_000 + 2_000.0 * playedAt2000) / (4_000 + playedAt2000), within(1e-9));
+    assertThat(q.peakBitrateKbps()).isEqualTo(2_000);
+    assertThat(q.restarts()).isEqualTo(2);
+    assertThat(q.restartMs()).isEqualTo(1_500);
+  }
+
   static QoeMinute minute(
       int sessions, long play, long stall, int failures, int switches, long startup) {
     ArrayList<Long> startups = new ArrayList<>();
@@ -401,6 +425,6 @@ class SessionStateMachineTest {
     }
     return new QoeMinute(
         0, "a1", "eu", "edge-1", "web", sessions, play, stall, 0, 0, 0, failures, 0, switches, 1,
-        startups, 0, failures, 0, 0);
+        startups, 0, failures, 0, 0, 0, 0, 0, 0);
   }
 }
