@@ -13,6 +13,7 @@ import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
 import dev.segmentflow.schemas.clickhouse.ClickHouseMigrator;
 import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
+import dev.segmentflow.schemas.events.EdgeRequest;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.events.ViewerEventType;
 import dev.segmentflow.schemas.flink.EventTimeOptions;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealServices.class)
 class QoeJobRestoreTest {
   static final String TOPIC = "qoe-test.viewer.events";
+  static final String EDGE_TOPIC = "qoe-test.edge.requests";
   static final long MIN = 60_000;
   static final List<String> REGIONS = List.of("eu", "us", "apac");
 
@@ -124,7 +126,12 @@ class QoeJobRestoreTest {
     }
   }
 
+  /** A scripted stall: where, when it ended, how long, and the cause its evidence gives. */
+  record StallFact(String region, long endMillis, long durationMs, String cause) {}
+
   static final List<Truth> truths = new ArrayList<>();
+  static final List<StallFact> scriptedStalls = new ArrayList<>();
+  static final List<EdgeRequest> requests = new ArrayList<>();
   static final List<ViewerEvent> accepted = new ArrayList<>();
   static int records;
   static int duplicatesSent;
@@ -151,6 +158,56 @@ class QoeJobRestoreTest {
     long restart;
     long bitrate = -1;
     final TreeMap<Long, Long> playMsByBitrate = new TreeMap<>();
+    final List<EdgeRequest> requests = new ArrayList<>();
+    final List<StallFact> stallFacts = new ArrayList<>();
+
+    /**
+     * A stall whose cause the script decides, with the evidence that makes it so: a slow origin
+     * fetch for the segment it waits for (EDGE_MISS), the player's throughput below its bitrate
+     * (LAST_MILE), or a fast link and no request seen (UNKNOWN).
+     */
+    void stall(long d, int cause) {
+      long begin = t;
+      emit(ViewerEventType.STALL_START, null, null);
+      if (cause == 0) {
+        // asked for a second before the stall, served half a second after it, almost all origin
+        long latencyMs = 1_000 + d + 500;
+        requests.add(
+            segmentRequest(
+                begin - 1_000, EdgeRequest.CacheStatus.MISS, latencyMs, latencyMs - 100));
+      } else if (cause == 1) {
+        // a quick hit long before: not what it waited for; the link is the player's own
+        requests.add(segmentRequest(begin - 1_000, EdgeRequest.CacheStatus.HIT, 300, null));
+      }
+      t += d;
+      stall += d;
+      stalls++;
+      stallFacts.add(
+          new StallFact(region, t, d, List.of("EDGE_MISS", "LAST_MILE", "UNKNOWN").get(cause)));
+      emit(ViewerEventType.STALL_END, null, null, cause == 1 ? bitrate / 2 : bitrate * 4);
+    }
+
+    EdgeRequest segmentRequest(
+        long at, EdgeRequest.CacheStatus status, long latencyMs, Long originMs) {
+      return new EdgeRequest(
+          EdgeRequest.VERSION,
+          "r-" + sid + "-" + at,
+          edge,
+          region,
+          "GET",
+          "/hls/" + asset + "/720p/000001.ts",
+          asset,
+          "720p",
+          1,
+          EdgeRequest.ObjectType.SEGMENT,
+          200,
+          status,
+          1_000_000L,
+          latencyMs * 1000,
+          originMs == null ? null : originMs * 1000,
+          sid,
+          at);
+    }
 
     Script(String sid, String region, String edge, String device, String asset, long start) {
       this.sid = sid;
@@ -162,6 +219,10 @@ class QoeJobRestoreTest {
     }
 
     ViewerEvent emit(ViewerEventType type, Long bitrate, Boolean fatal) {
+      return emit(type, bitrate, fatal, null);
+    }
+
+    ViewerEvent emit(ViewerEventType type, Long bitrate, Boolean fatal, Long throughputKbps) {
       ViewerEvent e =
           new ViewerEvent(
               ViewerEvent.VERSION,
@@ -177,7 +238,7 @@ class QoeJobRestoreTest {
               null,
               bitrate,
               null,
-              null,
+              throughputKbps,
               null,
               null,
               fatal,
@@ -218,6 +279,8 @@ class QoeJobRestoreTest {
               base + (long) (i * 2_500L) + r.nextInt(2000));
       truths.add(script(s, r));
       accepted.addAll(s.events);
+      requests.addAll(s.requests);
+      scriptedStalls.addAll(s.stallFacts);
       sent.addAll(s.events);
     }
     // Redeliveries (same event id) and events after a session's end
@@ -267,7 +330,9 @@ class QoeJobRestoreTest {
     }
     TopicCreator.ensure(
         kafka.bootstrapServers(),
-        List.of(new TopicSpec(TOPIC, 2, Duration.ofDays(7), "delete", "sessionId")),
+        List.of(
+            new TopicSpec(TOPIC, 2, Duration.ofDays(7), "delete", "sessionId"),
+            new TopicSpec(EDGE_TOPIC, 2, Duration.ofDays(7), "delete", "sessionId")),
         (short) 1);
     List<String> malformed =
         List.of(
@@ -287,6 +352,11 @@ class QoeJobRestoreTest {
     }
     kafka.produce(out);
     records = out.size();
+    List<ProducerRecord<String, String>> logged = new ArrayList<>();
+    requests.stream()
+        .sorted(Comparator.comparingLong(EdgeRequest::requestTimeMillis))
+        .forEach(q -> logged.add(new ProducerRecord<>(EDGE_TOPIC, q.sessionId(), Json.string(q))));
+    kafka.produce(logged);
   }
 
   /** One session: the kind is drawn, the figures follow from the script. */
@@ -316,12 +386,7 @@ class QoeJobRestoreTest {
       int what = r.nextInt(100);
       if (what < (apac ? 30 : 4)) {
         s.playFor(1000 + r.nextInt(4000));
-        s.emit(ViewerEventType.STALL_START, null, null);
-        long d = apac ? 2000 + r.nextInt(6000) : 300 + r.nextInt(1500);
-        s.t += d;
-        s.stall += d;
-        s.stalls++;
-        s.emit(ViewerEventType.STALL_END, null, null);
+        s.stall(apac ? 2000 + r.nextInt(6000) : 300 + r.nextInt(1500), r.nextInt(3));
       } else if (what < 40) {
         s.playFor(1000 + r.nextInt(5000));
         s.emit(ViewerEventType.SEEK, null, null);
@@ -412,13 +477,15 @@ class QoeJobRestoreTest {
                 TOPIC)
             .map(new PopularityJobRestoreTest.KillOnce())
             .name("kill once");
-    // no edge in this test: the stall causes are the player's side only (STARTUP, SEEK, UNKNOWN)
-    DataStream<RawRecord> noRequests =
-        new InMemoryInput("edge.requests").timed(env, RecordTime.EDGE_REQUEST, time);
+    DataStream<RawRecord> edgeLog =
+        env.fromSource(
+            KafkaEndpoints.rawSource(kafka.bootstrapServers(), EDGE_TOPIC, "qoe-killed", true),
+            RecordTime.EDGE_REQUEST.watermarks(time),
+            EDGE_TOPIC);
     QoeJob.build(
         env,
         events,
-        noRequests,
+        edgeLog,
         new QoeJob.Settings(time, d.thresholds(), TOPIC),
         new QoeJob.Sinks(
             QoeTables.sessions(jdbcUrl),
@@ -468,25 +535,40 @@ class QoeJobRestoreTest {
                 .map(Truth::industryRow)
                 .toList());
 
-    // Every wait exactly once: a startup per started session, each stall, each seek's buffering.
+    // Every wait exactly once: a startup per started session, each seek's buffering, and each
+    // stall with the cause its scripted evidence gives.
     long startups = truths.stream().filter(t -> t.startupMs() != null).count();
     long startupMs =
         truths.stream().filter(t -> t.startupMs() != null).mapToLong(Truth::startupMs).sum();
-    long stallCount = truths.stream().mapToLong(Truth::stalls).sum();
     long seekCount = truths.stream().mapToLong(Truth::seeks).sum();
+    List<String> waits = new ArrayList<>();
+    waits.add("SEEK\tSEEK\t" + seekCount + "\t" + truths.stream().mapToLong(Truth::seekMs).sum());
+    new TreeMap<>(
+            scriptedStalls.stream()
+                .collect(
+                    java.util.stream.Collectors.groupingBy(
+                        StallFact::cause, java.util.stream.Collectors.toList())))
+        .forEach(
+            (cause, stalls) ->
+                waits.add(
+                    "STALL\t"
+                        + cause
+                        + "\t"
+                        + stalls.size()
+                        + "\t"
+                        + stalls.stream().mapToLong(StallFact::durationMs).sum()));
+    waits.add("STARTUP\tSTARTUP\t" + startups + "\t" + startupMs);
+    assertThat(scriptedStalls.stream().map(StallFact::cause).distinct())
+        .as("the script stalls for every cause")
+        .hasSize(3);
     assertThat(
             clickHouse
                 .query(
                     "SELECT kind, cause, count(), sum(duration_ms) FROM "
                         + db
-                        + ".qoe_stall_causes FINAL GROUP BY kind, cause ORDER BY kind")
+                        + ".qoe_stall_causes FINAL GROUP BY kind, cause ORDER BY kind, cause")
                 .strip())
-        .isEqualTo(
-            String.join(
-                "\n",
-                "SEEK\tSEEK\t" + seekCount + "\t" + truths.stream().mapToLong(Truth::seekMs).sum(),
-                "STALL\tUNKNOWN\t" + stallCount + "\t" + stall(),
-                "STARTUP\tSTARTUP\t" + startups + "\t" + startupMs));
+        .isEqualTo(String.join("\n", waits));
 
     // Minutes add up to the same totals, and count each session once per minute it was active.
     long play = truths.stream().mapToLong(Truth::playMs).sum();
@@ -527,13 +609,39 @@ class QoeJobRestoreTest {
                 + ".qoe_alerts FINAL WHERE scope_type = 'region' AND metric = 'rebuffer_ratio'"
                 + " GROUP BY scope ORDER BY scope");
     assertThat(alerts.strip()).startsWith("apac\t").doesNotContain("eu\t").doesNotContain("us\t");
-    // with no edge in this test, every stall is UNKNOWN: the alerts say so, for all of it
-    assertThat(
-            clickHouse.query(
-                "SELECT DISTINCT dominant_cause, cause_share FROM "
+    // Each region alert names the cause of most of that region's stall time in its minute.
+    List<String> alertCauses = new ArrayList<>();
+    for (String line :
+        clickHouse
+            .query(
+                "SELECT scope, toUnixTimestamp(minute), dominant_cause, cause_share FROM "
                     + db
-                    + ".qoe_alerts FINAL WHERE scope_type = 'region' AND metric = 'rebuffer_ratio'"))
-        .isEqualTo("UNKNOWN\t1\n");
+                    + ".qoe_alerts FINAL WHERE scope_type = 'region' AND metric = 'rebuffer_ratio'"
+                    + " ORDER BY scope, minute")
+            .strip()
+            .split("\n")) {
+      String[] f = line.split("\t");
+      long minute = Long.parseLong(f[1]) * 1000;
+      TreeMap<String, Long> byCause = new TreeMap<>();
+      scriptedStalls.stream()
+          .filter(x -> x.region().equals(f[0]) && x.endMillis() / MIN * MIN == minute)
+          .forEach(x -> byCause.merge(x.cause(), x.durationMs(), Long::sum));
+      String dominant = "";
+      long most = 0;
+      long total = 0;
+      for (var e : byCause.entrySet()) {
+        total += e.getValue();
+        if (e.getValue() > most) {
+          dominant = e.getKey();
+          most = e.getValue();
+        }
+      }
+      assertThat(f[2] + " " + Math.round(Double.parseDouble(f[3]) * 1e6))
+          .as("alert for %s at %s", f[0], f[1])
+          .isEqualTo(dominant + " " + Math.round((double) most / total * 1e6));
+      alertCauses.add(dominant);
+    }
+    assertThat(alertCauses).as("alerts were checked").isNotEmpty();
 
     // Dead letters: every malformed record and every event after an end, once each.
     assertThat(malformedSent).isGreaterThan(0);
