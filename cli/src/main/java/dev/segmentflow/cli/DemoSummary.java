@@ -36,7 +36,14 @@ final class DemoSummary {
           "QoE by region (qoe_sessions)",
           "SELECT region, count() AS sessions, round(sum(stall_ms) / (sum(stall_ms) + sum(play_ms)), 4)"
               + " AS rebuffer_ratio, quantile(0.5)(startup_ms) AS startup_p50_ms,"
-              + " countIf(failed = 1) AS failed FROM qoe_sessions FINAL GROUP BY region ORDER BY region");
+              + " countIf(failed = 1) AS failed, round(avg(experience_score), 1) AS score"
+              + " FROM qoe_sessions FINAL GROUP BY region ORDER BY region");
+      table(
+          st,
+          "why viewers waited (qoe_stall_causes: rebuffers by the cause they were put down to)",
+          "SELECT region, cause, count() AS stalls, round(sum(duration_ms) / 1000, 1) AS stall_s"
+              + " FROM qoe_stall_causes FINAL WHERE kind = 'STALL' GROUP BY region, cause"
+              + " ORDER BY region, cause");
       table(
           st,
           "top titles per region (popularity, at their peak)",
