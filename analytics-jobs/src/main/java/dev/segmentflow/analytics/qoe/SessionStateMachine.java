@@ -176,7 +176,9 @@ public final class SessionStateMachine {
         }
       }
       case SEEK -> {
-        if (restartingSince < 0 || t - restartingSince > SEEK_GRACE_MS && state == State.PLAYING) {
+        // a new seek, unless the last one is still restarting (scrubbing)
+        if (restartingSince < 0
+            || (t - restartingSince > SEEK_GRACE_MS && state == State.PLAYING)) {
           seeks++;
           restartingSince = t;
         }
