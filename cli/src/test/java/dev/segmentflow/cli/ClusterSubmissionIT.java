@@ -2,6 +2,8 @@ package dev.segmentflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.segmentflow.analytics.qoe.MinuteSlice;
+import dev.segmentflow.analytics.qoe.SessionStateMachine;
 import dev.segmentflow.analytics.recs.Title;
 import dev.segmentflow.analytics.recs.WatchedSession;
 import dev.segmentflow.cache.popularity.PopularityConfig;
@@ -185,7 +187,57 @@ class ClusterSubmissionIT {
     assertThat(deadLetters(db))
         .as("every malformed event once, and no valid event LATE")
         .isEqualTo(expected);
+    // Minutes too: play and stall time per minute as the session machine computes them from each
+    // session's valid events in time order, outside Flink (minutes with neither left out: an exit
+    // found by the inactivity timeout lands in the minute event time had reached, with no time).
+    TreeSet<String> minutes = minuteTruth(first, second);
+    assertThat(minutes).as("minutes with play or stall time").isNotEmpty();
+    await(
+        "every minute's play and stall time in qoe_minute",
+        () ->
+            query(
+                    "SELECT toUnixTimestamp(minute), sum(play_ms), sum(stall_ms) FROM "
+                        + db
+                        + ".qoe_minute FINAL WHERE minute < toDateTime("
+                        + (base + 3_600_000) / 1000
+                        + ") GROUP BY minute HAVING sum(play_ms) + sum(stall_ms) > 0")
+                .equals(minutes));
     job.cancel();
+  }
+
+  /** Play and stall ms per minute ("epoch-seconds\tplay\tstall") of the valid sample events. */
+  @SafeVarargs
+  static TreeSet<String> minuteTruth(List<SampleViewerEvents.Line>... halves) {
+    Map<String, List<ViewerEvent>> bySession = new TreeMap<>();
+    for (List<SampleViewerEvents.Line> half : halves) {
+      for (SampleViewerEvents.Line l : half) {
+        if (l.expected() == null) {
+          ViewerEvent e =
+              Json.read(
+                  l.json().getBytes(java.nio.charset.StandardCharsets.UTF_8), ViewerEvent.class);
+          bySession.computeIfAbsent(e.sessionId(), k -> new ArrayList<>()).add(e);
+        }
+      }
+    }
+    TreeMap<Long, long[]> perMinute = new TreeMap<>();
+    for (List<ViewerEvent> events : bySession.values()) {
+      events.sort(SessionStateMachine.EVENT_ORDER);
+      SessionStateMachine m = new SessionStateMachine();
+      events.forEach(m::apply);
+      for (MinuteSlice slice : m.drainSlices(Long.MAX_VALUE)) {
+        long[] sums = perMinute.computeIfAbsent(slice.minuteStartMillis, k -> new long[2]);
+        sums[0] += slice.playMs;
+        sums[1] += slice.stallMs;
+      }
+    }
+    TreeSet<String> out = new TreeSet<>();
+    perMinute.forEach(
+        (minute, sums) -> {
+          if (sums[0] + sums[1] > 0) {
+            out.add(minute / 1000 + "\t" + sums[0] + "\t" + sums[1]);
+          }
+        });
+    return out;
   }
 
   /**
