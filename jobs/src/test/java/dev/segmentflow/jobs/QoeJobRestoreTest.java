@@ -189,24 +189,8 @@ class QoeJobRestoreTest {
 
     EdgeRequest segmentRequest(
         long at, EdgeRequest.CacheStatus status, long latencyMs, Long originMs) {
-      return new EdgeRequest(
-          EdgeRequest.VERSION,
-          "r-" + sid + "-" + at,
-          edge,
-          region,
-          "GET",
-          "/hls/" + asset + "/720p/000001.ts",
-          asset,
-          "720p",
-          1,
-          EdgeRequest.ObjectType.SEGMENT,
-          200,
-          status,
-          1_000_000L,
-          latencyMs * 1000,
-          originMs == null ? null : originMs * 1000,
-          sid,
-          at);
+      return QoeJobRestoreTest.segmentRequest(
+          sid, edge, region, asset, 1, at, status, latencyMs, originMs);
     }
 
     Script(String sid, String region, String edge, String device, String asset, long start) {
@@ -422,6 +406,37 @@ class QoeJobRestoreTest {
     s.playFor(3000);
     s.emit(ViewerEventType.END, null, null);
     return truth(s, startup, false, false, "ended");
+  }
+
+  /** A 1 MB 720p segment request in a session's access log, with its timing at the edge. */
+  static EdgeRequest segmentRequest(
+      String sid,
+      String edge,
+      String region,
+      String asset,
+      int segment,
+      long at,
+      EdgeRequest.CacheStatus status,
+      long latencyMs,
+      Long originMs) {
+    return new EdgeRequest(
+        EdgeRequest.VERSION,
+        "r-" + sid + "-" + at,
+        edge,
+        region,
+        "GET",
+        String.format(java.util.Locale.ROOT, "/hls/%s/720p/%06d.ts", asset, segment),
+        asset,
+        "720p",
+        segment,
+        EdgeRequest.ObjectType.SEGMENT,
+        200,
+        status,
+        1_000_000L,
+        latencyMs * 1000,
+        originMs == null ? null : originMs * 1000,
+        sid,
+        at);
   }
 
   static long stall() {

@@ -220,23 +220,7 @@ class QoeJobTest {
       EdgeRequest.CacheStatus status,
       long latencyMs,
       Long originMs) {
-    return new EdgeRequest(
-        EdgeRequest.VERSION,
-        "r-" + sid + "-" + at,
-        "edge-eu-1",
-        "eu",
-        "GET",
-        "/hls/a1/720p/00000" + segment + ".ts",
-        "a1",
-        "720p",
-        segment,
-        EdgeRequest.ObjectType.SEGMENT,
-        200,
-        status,
-        1_000_000L,
-        latencyMs * 1000,
-        originMs == null ? null : originMs * 1000,
-        sid,
-        at);
+    return QoeJobRestoreTest.segmentRequest(
+        sid, "edge-eu-1", "eu", "a1", segment, at, status, latencyMs, originMs);
   }
 }

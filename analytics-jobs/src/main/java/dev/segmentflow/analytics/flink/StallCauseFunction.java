@@ -17,7 +17,8 @@ import org.apache.flink.util.Collector;
  * Keyed by session id (the player's, and CMCD {@code sid} at the edge): keeps the session's recent
  * segment requests from edge.requests and attributes each waiting stretch the session machine
  * reports once event time has passed its end, so every request made before that end is in. Requests
- * are kept for {@link #KEEP_MS} of event time; a session with nothing left holds no state.
+ * are kept for {@link #KEEP_MS} of event time, pruned by at most one timer a minute per session; a
+ * session with nothing left holds no state.
  */
 public final class StallCauseFunction
     extends KeyedCoProcessFunction<String, Waiting, EdgeRequest, StallCause> {
@@ -58,7 +59,9 @@ public final class StallCauseFunction
             r.bytes(),
             r.latencyMicros(),
             r.originLatencyMicros()));
-    ctx.timerService().registerEventTimeTimer(r.requestTimeMillis() + KEEP_MS);
+    // rounded up to a minute: one pruning timer per session and minute, not one per request
+    long prune = r.requestTimeMillis() + KEEP_MS;
+    ctx.timerService().registerEventTimeTimer(prune - Math.floorMod(prune, 60_000L) + 60_000L);
   }
 
   @Override
@@ -66,15 +69,19 @@ public final class StallCauseFunction
     List<StallAttributor.Request> seen = new ArrayList<>();
     requests.get().forEach(seen::add);
     List<Waiting> later = new ArrayList<>();
+    boolean attributedAny = false;
     for (Waiting w : pending.get()) {
       if (w.endMillis() <= ts) {
         out.collect(StallAttributor.attribute(w, seen));
         attributed.inc();
+        attributedAny = true;
       } else {
         later.add(w);
       }
     }
-    pending.update(later);
+    if (attributedAny) {
+      pending.update(later);
+    }
     // a waiting stretch looks back LOOKBACK_MS < KEEP_MS: older requests can no longer matter
     List<StallAttributor.Request> kept = new ArrayList<>();
     for (StallAttributor.Request r : seen) {
@@ -82,6 +89,8 @@ public final class StallCauseFunction
         kept.add(r);
       }
     }
-    requests.update(kept);
+    if (kept.size() < seen.size()) {
+      requests.update(kept);
+    }
   }
 }
