@@ -26,11 +26,14 @@ final class DemoSummary {
       table(
           st,
           "edge cache (edge_requests)",
-          "SELECT edge_id, count() AS requests, round(countIf(cache_status IN ('HIT',"
-              + " 'PREFETCH_HIT')) / count(), 3) AS hit_ratio, round(sumIf(bytes, cache_status IN"
-              + " ('HIT', 'PREFETCH_HIT')) / sum(bytes), 3) AS byte_hit_ratio,"
-              + " countIf(cache_status = 'PREFETCH_HIT') AS prefetch_hits FROM edge_requests FINAL"
-              + " GROUP BY edge_id ORDER BY edge_id");
+          // Prefetch lines are origin traffic, not requests: byte hit ratio is 1 - (misses and
+          // prefetches) / requested bytes.
+          "SELECT edge_id, countIf(method != 'PREFETCH') AS requests, round(countIf(cache_status"
+              + " IN ('HIT', 'PREFETCH_HIT')) / requests, 3) AS hit_ratio, round(1 - sumIf(bytes,"
+              + " cache_status IN ('MISS', 'BYPASS')) / sumIf(bytes, method != 'PREFETCH'), 3) AS"
+              + " byte_hit_ratio, countIf(cache_status = 'PREFETCH_HIT') AS prefetch_hits,"
+              + " round(sumIf(bytes, method = 'PREFETCH') / 1e6, 1) AS prefetched_mb FROM"
+              + " edge_requests FINAL GROUP BY edge_id ORDER BY edge_id");
       table(
           st,
           "QoE by region (qoe_sessions)",

@@ -32,6 +32,11 @@ public record Cmcd(Map<String, Object> values) {
     }
   }
 
+  /** A {@code CMCD-Session} header value naming a session, as a player writes it. */
+  public static String sessionHeader(String sessionId) {
+    return "sid=\"" + sessionId.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
   public static Cmcd empty() {
     return new Cmcd(Map.of());
   }

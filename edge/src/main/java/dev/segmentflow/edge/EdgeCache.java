@@ -154,14 +154,22 @@ public final class EdgeCache {
   }
 
   /**
-   * Warms one object ahead of demand.
+   * Warms one object ahead of demand, if the policy wants it.
    *
-   * @return the bytes fetched from the origin; 0 when it was already fresh in the cache
+   * @return the bytes fetched from the origin; 0 when it was already fresh in the cache or the
+   *     policy did not want it
    */
   public long prefetch(HlsObject o) throws IOException {
     Entry e = entries.get(o.key());
     if (e != null && fresh(o, e)) {
       return 0;
+    }
+    synchronized (lock) {
+      // Asked before the fetch: its bytes would be origin traffic even if admission then said no.
+      if (!policy.wantsPrefetch(ref(o, null, true))) {
+        metrics.inc("edge_prefetch_declined_total");
+        return 0;
+      }
     }
     return load(o, null, true).size();
   }

@@ -65,9 +65,15 @@ public final class EdgeServer implements AutoCloseable {
             clock,
             metrics,
             (o, body) -> Freshness.of(o, body, directiveTtl(o), config.freshness()).ttl());
+    RequestLog log = new RequestLog(config, sink);
     this.prefetcher =
         new Prefetcher(
-            cache, metrics, config.prefetchConcurrency(), config.prefetchBytesPerSecond());
+            cache,
+            metrics,
+            log,
+            clock,
+            config.prefetchConcurrency(),
+            config.prefetchBytesPerSecond());
     this.directives =
         new DirectiveApplier(
             config.edgeId(),
@@ -111,7 +117,7 @@ public final class EdgeServer implements AutoCloseable {
             });
     HlsRoute hls =
         new HlsRoute(
-            config, clock, cache, directives, playerData, signer, sink, metrics, inFlight, lengths);
+            config, clock, cache, directives, playerData, signer, log, metrics, inFlight, lengths);
     this.steering = new SteeringRoute(config, cache, this::load);
     StatusRoutes status = new StatusRoutes(config, cache, metrics, this::load);
     app.before(EdgeServer::cors);
@@ -141,6 +147,13 @@ public final class EdgeServer implements AutoCloseable {
                 PopularityConfig.defaults().fastHalfLifeMillis(),
                 lengths,
                 1);
+        // A TTL directive bounds how long a title's objects stay while nobody asks for them: they
+        // are evicted first once idle longer (segments never go stale: they are immutable).
+        p.expiry(
+            (assetId, idleMillis) -> {
+              Duration ttl = directives == null ? null : directives.ttl(assetId);
+              return ttl != null && idleMillis > ttl.toMillis();
+            });
         metrics.gauge("edge_planner_sessions", p::activeSessions);
         metrics.gauge("edge_planner_titles", p::titles);
         metrics.gauge("edge_planner_title_lengths", lengths::titles);

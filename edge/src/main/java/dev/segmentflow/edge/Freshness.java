@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * immutable; a finished (ENDLIST) media playlist is long-lived too; a live media playlist changes
  * every segment, so it lives about half a target duration (RFC 8216 6.2.2 has clients reload
  * between half and one and a half target durations); a master can still gain renditions while the
- * asset is being transcoded. A TTL directive for the asset replaces the long lifetimes.
+ * asset is being transcoded. A TTL directive for the asset replaces a finished playlist's lifetime
+ * and what segments' Cache-Control says; the edge itself never refetches a segment for its age.
  */
 public final class Freshness {
   private static final Pattern TARGET = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)");
@@ -34,8 +35,10 @@ public final class Freshness {
   public static Verdict of(HlsObject o, byte[] body, Duration directiveTtl, Rules rules) {
     switch (o.type()) {
       case SEGMENT, INIT_SEGMENT -> {
-        Duration ttl = directiveTtl != null ? directiveTtl : rules.segment();
-        return new Verdict(ttl, "public, max-age=" + ttl.toSeconds() + ", immutable");
+        // Immutable: a TTL directive tells downstream caches how long to keep it, but refetching
+        // the same bytes would only cost origin traffic; at this edge it bounds idle time instead.
+        Duration told = directiveTtl != null ? directiveTtl : rules.segment();
+        return new Verdict(rules.segment(), "public, max-age=" + told.toSeconds() + ", immutable");
       }
       case MEDIA_PLAYLIST -> {
         String text = new String(body, StandardCharsets.UTF_8);

@@ -1,9 +1,7 @@
 package dev.segmentflow.edge;
 
-import dev.segmentflow.schemas.events.EdgeRequest;
 import dev.segmentflow.schemas.events.EdgeRequest.CacheStatus;
 import dev.segmentflow.schemas.events.EdgeRequest.ObjectType;
-import dev.segmentflow.schemas.events.Ids;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import jakarta.servlet.ServletOutputStream;
@@ -16,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.HttpOutput;
 
@@ -32,7 +29,7 @@ final class HlsRoute implements Handler {
   private final DirectiveApplier directives;
   private final PlayerData playerData;
   private final UrlSigner signer;
-  private final EventSink sink;
+  private final RequestLog log;
   private final EdgeMetrics metrics;
   private final AtomicInteger inFlight;
   private final PlaylistLengths lengths;
@@ -44,7 +41,7 @@ final class HlsRoute implements Handler {
       DirectiveApplier directives,
       PlayerData playerData,
       UrlSigner signer,
-      EventSink sink,
+      RequestLog log,
       EdgeMetrics metrics,
       AtomicInteger inFlight,
       PlaylistLengths lengths) {
@@ -54,7 +51,7 @@ final class HlsRoute implements Handler {
     this.directives = directives;
     this.playerData = playerData;
     this.signer = signer;
-    this.sink = sink;
+    this.log = log;
     this.metrics = metrics;
     this.inFlight = inFlight;
     this.lengths = lengths;
@@ -165,7 +162,8 @@ final class HlsRoute implements Handler {
       metrics.inc("edge_requests_total{cache=\"" + status + "\",code=\"" + code + "\"}");
       metrics.inc("edge_bytes_served_total", sent);
       long micros = (System.nanoTime() - t0) / 1000;
-      log(ctx, rawPath, o, code, status, sent, micros, originMicros, session, now);
+      log.served(
+          ctx.method().name(), rawPath, o, code, status, sent, micros, originMicros, session, now);
     }
   }
 
@@ -225,42 +223,5 @@ final class HlsRoute implements Handler {
       playerData.malformedCmcd(query != null ? query : headers.toString(), e.getMessage());
       return null;
     }
-  }
-
-  private void log(
-      Context ctx,
-      String rawPath,
-      HlsObject o,
-      int code,
-      CacheStatus status,
-      long bytes,
-      long micros,
-      Long originMicros,
-      String session,
-      long now) {
-    String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
-    if (path.length() > 2048) {
-      path = path.substring(0, 2048);
-    }
-    EdgeRequest r =
-        new EdgeRequest(
-            EdgeRequest.VERSION,
-            Ids.of("request", config.edgeId(), UUID.randomUUID()),
-            config.edgeId(),
-            config.region(),
-            ctx.method().name(),
-            path,
-            o == null ? null : o.assetId(),
-            o == null ? null : o.rendition(),
-            o == null ? null : o.sequence(),
-            o == null ? ObjectType.OTHER : o.type(),
-            code,
-            status,
-            bytes,
-            micros,
-            originMicros,
-            session,
-            now);
-    sink.send(config.requestsTopic(), config.edgeId(), r);
   }
 }

@@ -2,6 +2,7 @@ package dev.segmentflow.edge;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 public final class Prefetcher implements AutoCloseable {
   private final EdgeCache cache;
   private final EdgeMetrics metrics;
+  private final RequestLog log;
+  private final Clock clock;
   private final ExecutorService workers;
   private final Semaphore slots;
   private final int bound;
@@ -23,9 +26,20 @@ public final class Prefetcher implements AutoCloseable {
   private final Object pace = new Object();
   private long nextFreeNanos = System.nanoTime();
 
-  public Prefetcher(EdgeCache cache, EdgeMetrics metrics, int concurrency, long bytesPerSecond) {
+  /**
+   * @param log where each fetch is logged, so the origin traffic prefetching causes is on record
+   */
+  public Prefetcher(
+      EdgeCache cache,
+      EdgeMetrics metrics,
+      RequestLog log,
+      Clock clock,
+      int concurrency,
+      long bytesPerSecond) {
     this.cache = cache;
     this.metrics = metrics;
+    this.log = log;
+    this.clock = clock;
     this.workers =
         Executors.newFixedThreadPool(
             concurrency,
@@ -49,8 +63,11 @@ public final class Prefetcher implements AutoCloseable {
       workers.execute(
           () -> {
             try {
+              long now = clock.millis();
+              long t0 = System.nanoTime();
               long bytes = cache.prefetch(o);
               if (bytes > 0) {
+                log.prefetched(o, bytes, (System.nanoTime() - t0) / 1000, now);
                 metrics.inc("edge_prefetch_objects_total");
                 throttle(bytes);
               }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.segmentflow.cache.policy.LruCache;
+import dev.segmentflow.cache.policy.PlannerPolicy;
 import dev.segmentflow.cache.policy.S3FifoCache;
 import dev.segmentflow.schemas.events.EdgeRequest.CacheStatus;
 import java.io.FileNotFoundException;
@@ -189,5 +190,28 @@ class EdgeCacheTest {
     assertThat(cache.get(s).status()).isEqualTo(CacheStatus.PREFETCH_HIT);
     assertThat(cache.get(s).status()).isEqualTo(CacheStatus.HIT);
     assertThat(origin.fetches("a1/360p/000000.ts")).isEqualTo(1);
+  }
+
+  @Test
+  void aPrefetchThePlannerDoesNotWantIsNeverFetched() throws Exception {
+    CountingOrigin origin = new CountingOrigin();
+    origin.objects.put("a1/360p/000000.ts", new byte[10]);
+    origin.objects.put("a1/1080p/000005.ts", new byte[10]);
+    origin.objects.put("a2/360p/000000.ts", new byte[10]);
+    EdgeMetrics metrics = new EdgeMetrics();
+    EdgeCache cache =
+        new EdgeCache(
+            new PlannerPolicy(1_000_000, 6 * 3_600_000L, 3_600_000L, (a, r) -> 20, 1),
+            origin,
+            Clock.systemUTC(),
+            metrics,
+            (o, b) -> Duration.ofHours(1));
+    cache.get(obj("a1/360p/000000.ts"), "viewer-1");
+    // The title is known and nobody has asked for 1080p: the origin bytes would be wasted.
+    assertThat(cache.prefetch(obj("a1/1080p/000005.ts"))).isZero();
+    assertThat(origin.fetches("a1/1080p/000005.ts")).isZero();
+    assertThat(metrics.get("edge_prefetch_declined_total")).isEqualTo(1);
+    // A title it has never seen asked for stands on the directive's word.
+    assertThat(cache.prefetch(obj("a2/360p/000000.ts"))).isEqualTo(10);
   }
 }

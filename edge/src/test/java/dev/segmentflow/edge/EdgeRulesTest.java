@@ -73,6 +73,7 @@ class EdgeRulesTest {
     assertThat(c.sessionId()).isEqualTo("6e2fb550-c457-11e9-bb97-0800200c9a66");
     assertThat(c.contentId()).isEqualTo("faec5fc2-ac30-11eabb37-0242ac130002");
     assertThat(Cmcd.parse("sid=\"a\\\"b,c\",com.example-x=1").sessionId()).isEqualTo("a\"b,c");
+    assertThat(Cmcd.parse(Cmcd.sessionHeader("a\"b\\c")).sessionId()).isEqualTo("a\"b\\c");
 
     Cmcd merged =
         Cmcd.of(
@@ -162,6 +163,9 @@ class EdgeRulesTest {
         .isEqualTo("public, max-age=31536000, immutable");
     assertThat(Freshness.of(seg, new byte[1], Duration.ofHours(1), rules).cacheControl())
         .isEqualTo("public, max-age=3600, immutable");
+    // A segment's bytes never change: a TTL directive is passed on, never a reason to refetch.
+    assertThat(Freshness.of(seg, new byte[1], Duration.ofHours(1), rules).ttl())
+        .isEqualTo(rules.segment());
     byte[] live = "#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.000,\n000001.ts\n".getBytes();
     assertThat(Freshness.of(media, live, Duration.ofHours(24), rules).cacheControl())
         .isEqualTo("public, max-age=3");

@@ -500,6 +500,26 @@ class EdgeServerTest {
         .isGreaterThanOrEqualTo(1);
     await(() -> edge.metrics().get("edge_directives_invalid_total") >= 1);
     assertThat(edge.metrics().get("edge_prefetch_bytes_total")).isPositive();
+    // Each prefetch is on the access log, so origin traffic adds up from the log alone.
+    long prefetchedBytes = edge.metrics().get("edge_prefetch_bytes_total");
+    List<EdgeRequest> prefetches =
+        prefetchLines(
+            read(
+                Topics.EDGE_REQUESTS,
+                EdgeRequest.class,
+                l ->
+                    prefetchLines(l).stream().mapToLong(EdgeRequest::bytes).sum()
+                        >= prefetchedBytes,
+                Duration.ofSeconds(30)));
+    assertThat(prefetches).extracting(EdgeRequest::path).contains("/hls/a1/240p/000000.m4s");
+    assertThat(prefetches)
+        .allSatisfy(
+            r -> {
+              assertThat(r.cacheStatus()).isEqualTo(EdgeRequest.CacheStatus.MISS);
+              assertThat(r.sessionId()).isNull();
+              assertThat(r.bytes()).isPositive();
+            });
+    assertThat(prefetches.stream().mapToLong(EdgeRequest::bytes).sum()).isEqualTo(prefetchedBytes);
     assertThat(header(base + "/hls/a1/240p/000000.m4s", "X-Cache")).hasValue("PREFETCH_HIT");
     assertThat(header(base + "/hls/a1/240p/000000.m4s", "X-Cache")).hasValue("HIT");
 
@@ -508,6 +528,13 @@ class EdgeServerTest {
         .hasValue("public, max-age=3600, immutable");
     edge.directives().apply(directive("d-evict", Directive.Kind.EVICT, "eu", List.of("240p"), now));
     assertThat(header(base + "/hls/a1/240p/000000.ts", "X-Cache")).hasValue("MISS");
+  }
+
+  private static List<EdgeRequest> prefetchLines(List<EdgeRequest> log) {
+    return log.stream()
+        .filter(r -> r.edgeId().equals("edge-dir"))
+        .filter(r -> r.method().equals(EdgeRequest.PREFETCH_METHOD))
+        .toList();
   }
 
   static Directive directive(

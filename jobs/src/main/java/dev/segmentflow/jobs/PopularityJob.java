@@ -196,9 +196,13 @@ public final class PopularityJob {
         .uid("popularity-table-sink");
   }
 
-  /** Segments a viewer actually received; playlists and errors say nothing about popularity. */
+  /**
+   * Segments a viewer actually received; playlists, errors and the edge's own prefetches (logged
+   * with {@link EdgeRequest#PREFETCH_METHOD}) say nothing about popularity.
+   */
   static boolean isServedSegment(EdgeRequest r) {
     return r.objectType() == EdgeRequest.ObjectType.SEGMENT
+        && !EdgeRequest.PREFETCH_METHOD.equals(r.method())
         && (r.status() == 200 || r.status() == 206)
         && r.assetId() != null
         && r.rendition() != null

@@ -54,7 +54,13 @@ class PopularityJobTest {
     assertThat(truth.directives).extracting(Directive::kind).contains(Directive.Kind.values());
 
     InMemoryInput edge = new InMemoryInput("edge.requests");
-    requests.forEach(edge::add);
+    for (int i = 0; i < requests.size(); i++) {
+      edge.add(requests.get(i));
+      if (i % 5 == 0) {
+        // The edge also logs what it fetched ahead of demand: origin traffic, not popularity.
+        edge.add(prefetchOf(requests.get(i)));
+      }
+    }
     edge.addRaw("{\"schemaVersion\":1,");
     InMemoryInput viewer = new InMemoryInput("viewer.events");
     plays.forEach(viewer::add);
@@ -140,6 +146,27 @@ class PopularityJobTest {
   }
 
   /** The job on RocksDB over in-memory topics, to the end of its input. */
+  static EdgeRequest prefetchOf(EdgeRequest r) {
+    return new EdgeRequest(
+        r.schemaVersion(),
+        r.requestId() + "-prefetch",
+        r.edgeId(),
+        r.region(),
+        EdgeRequest.PREFETCH_METHOD,
+        r.path(),
+        r.assetId(),
+        r.rendition(),
+        r.segmentSequence(),
+        r.objectType(),
+        200,
+        EdgeRequest.CacheStatus.MISS,
+        r.bytes(),
+        r.latencyMicros(),
+        r.latencyMicros(),
+        null,
+        r.requestTimeMillis());
+  }
+
   static void run(
       StreamExecutionEnvironment env,
       InMemoryInput edge,

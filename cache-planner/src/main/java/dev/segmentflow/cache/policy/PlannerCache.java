@@ -120,12 +120,15 @@ public final class PlannerCache implements VideoCache {
           for (int seg = d.segmentFrom(); seg <= d.segmentTo(); seg++) {
             String key = SegmentCatalogue.key(d.assetId(), rendition, seg);
             long size = catalogue.sizeBytes(d.assetId(), rendition, seg);
-            if (size < 0 || policy.contains(key)) {
+            ObjectRef ref = new ObjectRef(d.assetId(), rendition, seg, null, now, true);
+            if (size < 0 || policy.contains(key) || !policy.wantsPrefetch(ref)) {
               continue;
             }
-            policy.access(key, size, new ObjectRef(d.assetId(), rendition, seg, null, now, true));
+            // Fetched as soon as the policy wants it, as at the edge: its bytes are origin
+            // traffic even when admission then keeps it out.
+            prefetched += size;
+            policy.access(key, size, ref);
             if (policy.contains(key)) {
-              prefetched += size;
               prefetchedUnused.add(key);
             }
           }

@@ -129,7 +129,7 @@ public final class PlannerPolicy implements ServingPolicy {
       return true;
     }
     Entry candidate = new Entry(key, ref, sizeBytes);
-    if (ref.prefetch() && !worthPrefetching(candidate)) {
+    if (ref.prefetch() && !wantsPrefetch(ref)) {
       return false;
     }
     admit(candidate);
@@ -204,11 +204,17 @@ public final class PlannerPolicy implements ServingPolicy {
    * this cache has not seen asked for, the directive's word (the PopularityJob sees the whole
    * region) is all there is: it stands, and admission still keeps it out of a full cache.
    */
-  private boolean worthPrefetching(Entry e) {
-    if (!model.knows(e.assetId)) {
+  @Override
+  public boolean wantsPrefetch(ObjectRef ref) {
+    if (!ref.isSegment()) {
+      return true; // playlists and the like: small, and the generic share decides
+    }
+    if (!model.knows(ref.assetId())) {
       return true;
     }
-    double perMillis = model.rate(e.assetId, e.rendition, e.segment, now) / 3_600_000;
+    double perMillis =
+        model.rate(ref.assetId(), ref.rendition(), ref.segment(), Math.max(now, ref.timeMillis()))
+            / 3_600_000;
     if (perMillis <= 0) {
       return false;
     }

@@ -17,6 +17,15 @@ public interface ServingPolicy extends CachePolicy {
   }
 
   /**
+   * Whether a prefetch of the object is worth its origin bytes, asked before they are fetched: a
+   * prefetched byte is origin traffic even when the policy then declines to keep it. Generic
+   * policies know nothing to say no with.
+   */
+  default boolean wantsPrefetch(ObjectRef ref) {
+    return true;
+  }
+
+  /**
    * @return false when the key was not resident
    */
   boolean remove(String key);

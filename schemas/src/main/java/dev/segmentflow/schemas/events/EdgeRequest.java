@@ -27,6 +27,12 @@ public record EdgeRequest(
     implements Event {
   public static final int VERSION = 1;
 
+  /**
+   * The method of a line that records an object the edge fetched ahead of demand, not a viewer's
+   * request: no session, cache status MISS, the bytes fetched from the origin.
+   */
+  public static final String PREFETCH_METHOD = "PREFETCH";
+
   /** What kind of HLS object was asked for. */
   public enum ObjectType {
     MASTER_PLAYLIST,
