@@ -1,6 +1,7 @@
 package dev.segmentflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.segmentflow.edge.Cmcd;
 import dev.segmentflow.schemas.Json;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -35,8 +36,10 @@ import picocli.CommandLine.Option;
       "Replay a request trace against an edge at its recorded pace (or --speed times faster):",
       "JSON lines as on edge.requests (path, requestTimeMillis) or as ClickHouse exports them",
       "(SELECT path, request_time_ms FROM edge_requests ORDER BY request_time_ms",
-      "FORMAT JSONEachRow). Only GETs of /hls/ paths are replayed. Prints the status codes,",
-      "the cache hit ratio by requests and by bytes, and the replay's latency."
+      "FORMAT JSONEachRow). Only GETs of /hls/ paths are replayed. A line's session id",
+      "(sessionId or session_id) goes with its request as CMCD (CMCD-Session: sid=...), so",
+      "the edge follows sessions as it does for players. Prints the status codes, the cache",
+      "hit ratio by requests and by bytes, and the replay's latency."
     })
 final class ReplayTraceCommand implements Callable<Integer> {
   @Option(names = "--edge", required = true, description = "the edge's base URL")
@@ -55,7 +58,10 @@ final class ReplayTraceCommand implements Callable<Integer> {
       description = "requests in flight at most (default: ${DEFAULT-VALUE})")
   int concurrency = 64;
 
-  record Request(long atMillis, String path) {}
+  /**
+   * @param sessionId the viewer session, or null
+   */
+  record Request(long atMillis, String path, String sessionId) {}
 
   @Override
   public Integer call() throws Exception {
@@ -97,12 +103,14 @@ final class ReplayTraceCommand implements Callable<Integer> {
             () -> {
               long s = System.nanoTime();
               try {
+                HttpRequest.Builder get =
+                    HttpRequest.newBuilder(URI.create(base + r.path()))
+                        .timeout(Duration.ofSeconds(30));
+                if (r.sessionId() != null) {
+                  get.header("CMCD-Session", Cmcd.sessionHeader(r.sessionId()));
+                }
                 HttpResponse<InputStream> resp =
-                    http.send(
-                        HttpRequest.newBuilder(URI.create(base + r.path()))
-                            .timeout(Duration.ofSeconds(30))
-                            .build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
+                    http.send(get.build(), HttpResponse.BodyHandlers.ofInputStream());
                 long n;
                 try (InputStream in = resp.body()) {
                   n = in.transferTo(java.io.OutputStream.nullOutputStream());
@@ -175,7 +183,12 @@ final class ReplayTraceCommand implements Callable<Integer> {
             skipped++;
             continue;
           }
-          out.add(new Request(at.asLong(), path));
+          JsonNode sid = n.has("sessionId") ? n.get("sessionId") : n.get("session_id");
+          out.add(
+              new Request(
+                  at.asLong(),
+                  path,
+                  sid == null || sid.isNull() || sid.asText().isEmpty() ? null : sid.asText()));
         } catch (java.io.IOException e) {
           skipped++;
         }

@@ -39,11 +39,12 @@ class ReplayTraceCommandTest {
     TopicCreator.ensure(kafka.bootstrapServers(), EdgeServer.topics(), (short) 1);
     List<String> lines = new ArrayList<>();
     long t = 1_700_000_000_000L;
-    for (String path :
-        List.of("/hls/r1/master.m3u8", "/hls/r1/240p/index.m3u8", "/hls/r1/240p/000000.ts")) {
-      lines.add(Json.string(request(path, "GET", t += 100)));
+    for (String path : List.of("/hls/r1/master.m3u8", "/hls/r1/240p/index.m3u8")) {
+      lines.add(Json.string(request(path, "GET", t += 100, null)));
     }
-    lines.add(Json.string(request("/hls/r1/240p/000001.ts", "HEAD", t += 100)));
+    // A line naming its session: the edge gets it as CMCD, as it would from a player.
+    lines.add(Json.string(request("/hls/r1/240p/000000.ts", "GET", t += 100, "viewer-7")));
+    lines.add(Json.string(request("/hls/r1/240p/000001.ts", "HEAD", t += 100, null)));
     lines.add("{\"path\":\"/hls/r1/240p/000001.ts\",\"request_time_ms\":" + (t += 100) + "}");
     lines.add("not json");
     Path trace = dir.resolve("trace.jsonl");
@@ -64,13 +65,14 @@ class ReplayTraceCommandTest {
           CliRun.ok("replay-trace", "--edge", url, "--trace", trace.toString(), "--speed", "0");
       assertThat(first).contains("replaying 4 requests").contains("skipped 2 lines");
       assertThat(first).contains("status codes: {200=4}").contains("cache status: {MISS=");
+      assertThat(edge.metrics().get("edge_cmcd_events_total")).isEqualTo(1);
       String second =
           CliRun.ok("replay-trace", "--edge", url, "--trace", trace.toString(), "--speed", "50");
       assertThat(second).contains("hit ratio 1.000 by requests, 1.000 by bytes");
     }
   }
 
-  static EdgeRequest request(String path, String method, long at) {
+  static EdgeRequest request(String path, String method, long at, String sessionId) {
     return new EdgeRequest(
         EdgeRequest.VERSION,
         "r-" + at,
@@ -87,7 +89,7 @@ class ReplayTraceCommandTest {
         0,
         0,
         null,
-        null,
+        sessionId,
         at);
   }
 }
