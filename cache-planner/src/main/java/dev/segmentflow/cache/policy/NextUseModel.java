@@ -22,13 +22,17 @@ import java.util.Map;
  * it costs its size, a hit saves its size).
  *
  * <p>Everything is learnt from the requests: the reach curve (over the fraction of a title watched,
- * so titles of any length share it), rendition shares, how often a session switches rendition
- * between two segments, each session's pace. Sessions silent for longer than the idle time are
- * forgotten; one costs a few dozen bytes while active.
+ * so titles of any length share it), rendition shares (apart for each of a title's first {@link
+ * #OPENING} segments, which players fetch before they have measured), how often a session switches
+ * rendition between two segments, each session's pace. Sessions silent for longer than the idle
+ * time are forgotten; one costs a few dozen bytes while active.
  */
 public final class NextUseModel {
   /** Fraction-of-title bins of the reach curve. */
   static final int BINS = 20;
+
+  /** Segments 0 .. OPENING-1 of a title each keep rendition shares of their own; the rest share. */
+  static final int OPENING = 3;
 
   /** How far ahead of a session a segment still counts as protected by it. */
   static final int MAX_AHEAD = 600;
@@ -42,8 +46,10 @@ public final class NextUseModel {
   private final Map<String, Session> sessions = new HashMap<>();
   private final DecayedRate[] reach = new DecayedRate[BINS];
   private final DecayedRate starts = new DecayedRate();
-  private final Map<String, DecayedRate> renditions = new HashMap<>();
-  private final DecayedRate allRenditions = new DecayedRate();
+  // Rendition counts by the segment's place in the title: players start low and climb as they
+  // measure, so the first segments are asked for in other renditions than the rest.
+  private final List<Map<String, DecayedRate>> renditions = new ArrayList<>();
+  private final DecayedRate[] allRenditions = new DecayedRate[OPENING + 1];
   private final DecayedRate steps = new DecayedRate();
   private final DecayedRate switches = new DecayedRate();
   private long lastExpiry = Long.MIN_VALUE;
@@ -52,7 +58,7 @@ public final class NextUseModel {
   private static final long REFRESH_MILLIS = 5_000;
   private long refreshedAt = Long.MIN_VALUE;
   private final double[] perStart = new double[BINS];
-  private final Map<String, Double> shares = new HashMap<>();
+  private final List<Map<String, Double>> shares = new ArrayList<>();
   private final double[] stayPowers = new double[MAX_AHEAD + 1];
 
   /** The number of segments of a title, or -1 when unknown. */
@@ -82,6 +88,11 @@ public final class NextUseModel {
     this.lengths = lengths;
     for (int i = 0; i < BINS; i++) {
       reach[i] = new DecayedRate();
+    }
+    for (int c = 0; c <= OPENING; c++) {
+      renditions.add(new HashMap<>());
+      allRenditions[c] = new DecayedRate();
+      shares.add(new HashMap<>());
     }
   }
 
@@ -118,10 +129,12 @@ public final class NextUseModel {
     if (t.length < 0) {
       t.length = lengths.segments(assetId, rendition);
     }
+    int place = place(segment);
     renditions
+        .get(place)
         .computeIfAbsent(rendition, r -> new DecayedRate())
         .add(timeMillis, 1, halfLifeMillis);
-    allRenditions.add(timeMillis, 1, halfLifeMillis);
+    allRenditions[place].add(timeMillis, 1, halfLifeMillis);
     learnReach(segment, Math.max(t.length, segment + 1), timeMillis);
     if (sessionId == null) {
       return;
@@ -165,7 +178,7 @@ public final class NextUseModel {
     }
     refresh(nowMillis);
     int length = Math.max(t.length, segment + 1);
-    double share = shares.getOrDefault(rendition, 0.0);
+    double share = shares.get(place(segment)).getOrDefault(rendition, 0.0);
     double atSegment = perStart[bin(segment, length)];
     double arrivals =
         Math.max(
@@ -199,10 +212,13 @@ public final class NextUseModel {
     for (int b = 0; b < BINS; b++) {
       perStart[b] = s <= 0 ? 0 : reach[b].valueAt(nowMillis, halfLifeMillis) / s;
     }
-    double all = allRenditions.valueAt(nowMillis, halfLifeMillis);
-    shares.clear();
-    for (var r : renditions.entrySet()) {
-      shares.put(r.getKey(), all <= 0 ? 0 : r.getValue().valueAt(nowMillis, halfLifeMillis) / all);
+    for (int c = 0; c <= OPENING; c++) {
+      double all = allRenditions[c].valueAt(nowMillis, halfLifeMillis);
+      Map<String, Double> at = shares.get(c);
+      at.clear();
+      for (var r : renditions.get(c).entrySet()) {
+        at.put(r.getKey(), all <= 0 ? 0 : r.getValue().valueAt(nowMillis, halfLifeMillis) / all);
+      }
     }
     double stay = 1 - switchProbability(nowMillis);
     stayPowers[0] = 1;
@@ -272,6 +288,10 @@ public final class NextUseModel {
     for (int b = first; b < end; b++) {
       reach[b].add(timeMillis, 1, halfLifeMillis);
     }
+  }
+
+  private static int place(int segment) {
+    return Math.min(segment, OPENING);
   }
 
   private static int bin(int segment, int length) {

@@ -85,4 +85,25 @@ class NextUseModelTest {
   void anUnknownTitleIsWorthNothing() {
     assertThat(twoViewers().rate("b", "720p", 0, 0)).isZero();
   }
+
+  @Test
+  void theOpeningSegmentsKeepTheRenditionsPlayersStartIn() {
+    // Three viewers of one 20-segment title each start in 360p for two segments, then play 720p.
+    NextUseModel m = new NextUseModel(HALF_LIFE, HALF_LIFE, IDLE, PACE, (asset, rendition) -> 20);
+    for (int v = 0; v < 3; v++) {
+      for (int seg = 0; seg < 20; seg++) {
+        m.observe("v" + v, "a", seg < 2 ? "360p" : "720p", seg, v * 1_000_000L + seg * PACE);
+      }
+    }
+    long now = 10_000_000L; // every session has gone silent: new sessions alone
+    // Three starts, decayed rate 3 * ln 2 / 1000 h per hour, each asking for every segment once,
+    // in the rendition every viewer used for that segment: 360p for 0 and 1, 720p after.
+    // (decayed by under 0.2% over the test's hours).
+    double starts = 3 * Math.log(2) / 1000;
+    assertThat(m.rate("a", "360p", 0, now)).isCloseTo(starts, within(starts / 100));
+    assertThat(m.rate("a", "720p", 0, now)).isZero();
+    assertThat(m.rate("a", "360p", 1, now)).isCloseTo(starts, within(starts / 100));
+    assertThat(m.rate("a", "720p", 2, now)).isCloseTo(starts, within(starts / 100));
+    assertThat(m.rate("a", "360p", 10, now)).isZero();
+  }
 }
