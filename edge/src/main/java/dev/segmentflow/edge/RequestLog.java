@@ -40,35 +40,6 @@ public final class RequestLog {
     if (path.length() > MAX_PATH) {
       path = path.substring(0, MAX_PATH);
     }
-    send(method, path, o, code, status, bytes, micros, originMicros, session, now);
-  }
-
-  /** An object fetched from the origin ahead of demand. */
-  public void prefetched(HlsObject o, long bytes, long micros, long now) {
-    send(
-        EdgeRequest.PREFETCH_METHOD,
-        HlsObject.PREFIX + o.key(),
-        o,
-        200,
-        CacheStatus.MISS,
-        bytes,
-        micros,
-        micros,
-        null,
-        now);
-  }
-
-  private void send(
-      String method,
-      String path,
-      HlsObject o,
-      int code,
-      CacheStatus status,
-      long bytes,
-      long micros,
-      Long originMicros,
-      String session,
-      long now) {
     EdgeRequest r =
         new EdgeRequest(
             EdgeRequest.VERSION,
@@ -89,5 +60,20 @@ public final class RequestLog {
             session,
             now);
     sink.send(config.requestsTopic(), config.edgeId(), r);
+  }
+
+  /** An object fetched from the origin ahead of demand. */
+  public void prefetched(HlsObject o, long bytes, long micros, long now) {
+    served(
+        EdgeRequest.PREFETCH_METHOD,
+        HlsObject.PREFIX + o.key(),
+        o,
+        200,
+        CacheStatus.MISS,
+        bytes,
+        micros,
+        micros,
+        null,
+        now);
   }
 }
