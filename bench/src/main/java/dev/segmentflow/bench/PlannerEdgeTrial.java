@@ -196,8 +196,8 @@ public final class PlannerEdgeTrial {
       }
     }
 
-    // The trace starts on a whole hour a day before now, so its ticks fall alike in the
-    // simulator and the job, and its whole span lies in the past when the replay begins.
+    // The trace starts on a whole hour, its span and an hour before now, so its ticks fall alike
+    // in the simulator and the job, and all of it lies in the past when the replay begins.
     long base =
         Instant.now()
             .minus(spec.span())
@@ -208,7 +208,8 @@ public final class PlannerEdgeTrial {
             .withNano(0)
             .toInstant()
             .toEpochMilli();
-    List<TraceRequest> trace = withPlaylists(generated, new StoreCatalogue(origin), base);
+    StoreCatalogue catalogue = new StoreCatalogue(origin);
+    List<TraceRequest> trace = withPlaylists(generated, catalogue, base);
     Path traceFile = dir.resolve("trace.jsonl");
     write(trace, traceFile);
     long footprint = CacheSimulator.footprintBytes(trace);
@@ -225,7 +226,6 @@ public final class PlannerEdgeTrial {
     double thresholdScale = spec.sessionsPerDay() / 24.0 / 100_000;
     PopularityConfig config = PopularityConfig.defaults().withThresholdScale(thresholdScale);
     say("[2/6] the simulator over the same trace at the same capacity");
-    StoreCatalogue catalogue = new StoreCatalogue(origin);
     PlannerCache planner = new PlannerCache(capacity, config, catalogue, 1);
     double simulated = simulate(trace, planner);
     double simulatedS3Fifo = simulate(trace, new S3FifoCache(capacity));
