@@ -213,14 +213,7 @@ public final class AttributionBench {
       String region,
       long cacheBytes,
       UnaryOperator<Origin> around) {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("port", "0");
-    settings.put("edge-id", "edge-" + region);
-    settings.put("region", region);
-    settings.put("origin", origin.toUri().toString());
-    settings.put("bootstrap-servers", kafka.bootstrapServers());
-    settings.put("spool-dir", dir.resolve("spool-" + region).toString());
-    settings.put("cache-bytes", String.valueOf(cacheBytes));
+    Map<String, String> settings = BenchEdges.settings(dir, origin, kafka, region, cacheBytes);
     return new EdgeServer(EdgeConfig.of(settings), Clock.systemUTC(), around).start();
   }
 

@@ -182,6 +182,7 @@ public final class PlannerEdgeTrial {
         "[1/6] packaging the %d titles the trace asks for (6 s segments, %s)",
         assets.size(), RUNGS);
     FfmpegTools tools = FfmpegTools.bundled();
+    StoreCatalogue catalogue;
     try (OriginStore store = OriginStore.open(OriginStore.Config.local(origin))) {
       int n = 0;
       for (String asset : assets) {
@@ -194,6 +195,7 @@ public final class PlannerEdgeTrial {
         Files.delete(clip);
         say("      %s: %d segments (%d/%d)", asset, segments, ++n, assets.size());
       }
+      catalogue = new StoreCatalogue(store);
     }
 
     // The trace starts on a whole hour, its span and an hour before now, so its ticks fall alike
@@ -208,7 +210,6 @@ public final class PlannerEdgeTrial {
             .withNano(0)
             .toInstant()
             .toEpochMilli();
-    StoreCatalogue catalogue = new StoreCatalogue(origin);
     List<TraceRequest> trace = withPlaylists(generated, catalogue, base);
     Path traceFile = dir.resolve("trace.jsonl");
     write(trace, traceFile);
@@ -526,17 +527,11 @@ public final class PlannerEdgeTrial {
       String viewerTopic,
       String directivesTopic,
       Clock clock) {
-    Map<String, String> s = new HashMap<>();
-    s.put("port", "0");
-    s.put("edge-id", "edge-" + region);
-    s.put("region", region);
-    s.put("origin", dir.resolve("origin").toUri().toString());
-    s.put("bootstrap-servers", kafka.bootstrapServers());
+    Map<String, String> s =
+        BenchEdges.settings(dir, dir.resolve("origin"), kafka, region, capacity);
     s.put("requests-topic", requestsTopic);
     s.put("viewer-topic", viewerTopic);
     s.put("directives-topic", directivesTopic);
-    s.put("spool-dir", dir.resolve("spool-" + region).toString());
-    s.put("cache-bytes", Long.toString(capacity));
     s.put("cache-policy", policy);
     s.put("prefetch-packagings", "ts"); // the trace asks for TS only
     return new EdgeServer(EdgeConfig.of(s), clock).start();
@@ -546,13 +541,14 @@ public final class PlannerEdgeTrial {
     progress.printf(Locale.ROOT, format + "%n", args);
   }
 
-  /** Sizes of what the packager wrote, read from the origin store's files. */
+  /** Sizes of what the packager wrote, as the origin store lists them. */
   static final class StoreCatalogue implements SegmentCatalogue {
-    private final Path root;
     private final Map<String, Long> sizes = new HashMap<>();
 
-    StoreCatalogue(Path root) {
-      this.root = root;
+    StoreCatalogue(OriginStore store) throws IOException {
+      for (String key : store.list("")) {
+        sizes.put(key, store.size(key));
+      }
     }
 
     @Override
@@ -563,17 +559,9 @@ public final class PlannerEdgeTrial {
       return fileSize(HlsPaths.segment(assetId, rendition, segment, Packaging.TS));
     }
 
+    /** The object's size, or -1 when the store has no such key. */
     long fileSize(String key) {
-      return sizes.computeIfAbsent(
-          key,
-          k -> {
-            Path p = root.resolve(k);
-            try {
-              return Files.isRegularFile(p) ? Files.size(p) : -1L;
-            } catch (IOException e) {
-              return -1L;
-            }
-          });
+      return sizes.getOrDefault(key, -1L);
     }
   }
 

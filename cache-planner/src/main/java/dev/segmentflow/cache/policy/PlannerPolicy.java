@@ -13,9 +13,10 @@ import java.util.function.Consumer;
  * simulator measures. Every segment request teaches the {@link NextUseModel}; eviction samples
  * resident objects and drops the one with the lowest expected request rate (expired ones first),
  * the online analogue of Belady's furthest next use; a miss is not admitted when it is expected to
- * be asked for less than the object it would push out. A prefetch is admitted only when the model
- * says it will be asked for before it would be evicted (or, for a title it has never seen, on the
- * directive's word).
+ * be asked for less than the object it would push out. A prefetch is worth fetching only when the
+ * model says it will be asked for before it would be evicted (or, for a title it has never seen, on
+ * the directive's word): callers ask {@link #wantsPrefetch} before they fetch, and what they
+ * fetched then goes through admission like a miss.
  *
  * <p>Requests that are not media segments (playlists, keys of a foreign trace) go to an S3-FIFO
  * share of the cache: without titles, sessions and segments there is nothing to plan with. Its
@@ -128,11 +129,7 @@ public final class PlannerPolicy implements ServingPolicy {
       }
       return true;
     }
-    Entry candidate = new Entry(key, ref, sizeBytes);
-    if (ref.prefetch() && !wantsPrefetch(ref)) {
-      return false;
-    }
-    admit(candidate);
+    admit(new Entry(key, ref, sizeBytes));
     return false;
   }
 
