@@ -28,6 +28,7 @@ public final class EventValidator<T> {
   private final Clock clock;
   private final Duration maxSkew;
   private final int maxBytes;
+  private final FlatRecordReader<T> flat;
 
   public EventValidator(Class<T> type, Clock clock, Duration maxSkew, int maxBytes) {
     this.type = type;
@@ -35,6 +36,7 @@ public final class EventValidator<T> {
     this.clock = clock;
     this.maxSkew = maxSkew;
     this.maxBytes = maxBytes;
+    this.flat = FlatRecordReader.of(type, rules, VERSION_FIELD);
   }
 
   public static <T> EventValidator<T> of(Class<T> type) {
@@ -53,6 +55,17 @@ public final class EventValidator<T> {
       return invalid(
           ReasonCode.TOO_LARGE, null, payload.length + " bytes exceed the limit of " + maxBytes);
     }
+    if (flat != null) {
+      Validation<T> result = flat.read(payload, clock.millis(), maxSkew.toMillis());
+      if (result != null) {
+        return result;
+      }
+    }
+    return validateTree(payload);
+  }
+
+  /** The general path: the whole input as a tree, each rule checked on it, then bound. */
+  Validation<T> validateTree(byte[] payload) {
     JsonNode root;
     // One message, one value: a second object or garbage after the first would otherwise be
     // dropped without a trace. A UTF-8 byte-order mark is skipped by the parser.
