@@ -215,6 +215,27 @@ class RowBinarySinkTest {
   }
 
   @Test
+  void anInsertRefusedOnTheInsertThreadFailsTheJob(
+      ClickHouseServer clickHouse, FlinkMiniCluster flink) throws Exception {
+    // The database exists, the table does not: every insert is refused by the server.
+    String url = database(clickHouse, "rowbinary_refused");
+    StreamExecutionEnvironment env = flink.environment(1);
+    env.fromData(List.of("a", "b", "c"))
+        .sinkTo(
+            new RowBinarySink<>(
+                ClickHouseHttp.fromJdbcUrl(url),
+                new RowBinaryTable<String>(
+                    "no_such_table", List.of("x"), (s, row) -> row.string(s)),
+                2,
+                1 << 20,
+                200));
+    assertThatThrownBy(() -> env.execute("rowbinary-refused"))
+        .rootCause()
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("no_such_table");
+  }
+
+  @Test
   void aRefusedInsertFailsWithTheServersMessage(ClickHouseServer clickHouse) {
     ClickHouseHttp http = ClickHouseHttp.fromJdbcUrl(clickHouse.jdbcUrl("no_such_database"));
     byte[] row = new RowBinaryBuffer(16).string("x").array();
