@@ -9,7 +9,9 @@ import one.profiler.AsyncProfiler;
 /**
  * async-profiler around one measured stretch of a bench, when the system property {@code
  * bench.profile} names the file for its collapsed stacks (per thread, native frames included:
- * RocksDB, the JIT and GC show up, which JFR cannot show).
+ * RocksDB, the JIT and GC show up, which JFR cannot show). On CPU time by default; with the
+ * environment's {@code BENCH_PROFILE_EVENT=wall}, wall-clock time of every thread, which shows
+ * where a thread waits (an insert, a lock, a queue).
  */
 final class CpuProfile implements AutoCloseable {
   private final AsyncProfiler profiler;
@@ -20,8 +22,18 @@ final class CpuProfile implements AutoCloseable {
     this.file = file;
   }
 
+  /** A profile that records nothing. */
+  static CpuProfile none() {
+    return new CpuProfile(null, null);
+  }
+
   /** Starts profiling if asked to; otherwise does nothing. */
   static CpuProfile start() throws Exception {
+    return start("");
+  }
+
+  /** As {@link #start()}, into the named file with {@code suffix} appended. */
+  static CpuProfile start(String suffix) throws Exception {
     String file = System.getProperty("bench.profile");
     if (file == null || file.isBlank()) {
       return new CpuProfile(null, null);
@@ -35,8 +47,9 @@ final class CpuProfile implements AutoCloseable {
     }
     AsyncProfiler profiler = AsyncProfiler.getInstance(lib.toString());
     // itimer: works where perf events are restricted (perf_event_paranoid 2 here).
-    profiler.execute("start,event=itimer,interval=5ms,threads");
-    return new CpuProfile(profiler, file);
+    String event = "wall".equals(System.getenv("BENCH_PROFILE_EVENT")) ? "wall" : "itimer";
+    profiler.execute("start,event=" + event + ",interval=5ms,threads");
+    return new CpuProfile(profiler, file + suffix);
   }
 
   @Override
