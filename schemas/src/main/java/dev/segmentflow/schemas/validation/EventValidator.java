@@ -157,37 +157,13 @@ public final class EventValidator<T> {
     }
     switch (rule.type()) {
       case STRING -> {
-        String s = v.asText();
-        if (rule.maxLength() != null && s.length() > rule.maxLength()) {
-          return new Violation(
-              ReasonCode.TOO_LARGE, f, s.length() + " characters, limit " + rule.maxLength());
-        }
-        if (rule.minLength() != null && s.length() < rule.minLength()) {
-          return new Violation(
-              ReasonCode.OUT_OF_RANGE, f, "shorter than " + rule.minLength() + " characters");
-        }
-        if (rule.enumValues() != null && !rule.enumValues().contains(s)) {
-          return new Violation(
-              ReasonCode.UNKNOWN_ENUM_VALUE, f, "'" + s + "' not in " + rule.enumValues());
-        }
+        return rule.checkString(v.asText());
       }
       case INTEGER, NUMBER -> {
-        double d = v.asDouble();
-        if (Double.isNaN(d)
-            || (rule.minimum() != null && d < rule.minimum())
-            || (rule.maximum() != null && d > rule.maximum())) {
-          return new Violation(
-              ReasonCode.OUT_OF_RANGE,
-              f,
-              v.asText() + " outside [" + rule.minimum() + ", " + rule.maximum() + "]");
+        if (!rule.inRange(v.asDouble())) {
+          return rule.outOfRange(v.asText());
         }
-        if (rule.epochMillis()) {
-          long skew = v.asLong() - clock.millis();
-          if (skew > maxSkew.toMillis()) {
-            return new Violation(
-                ReasonCode.CLOCK_SKEW, f, skew + " ms in the future, limit " + maxSkew.toMillis());
-          }
-        }
+        return rule.checkSkew(v.asLong(), clock.millis(), maxSkew.toMillis());
       }
       case ARRAY -> {
         if (rule.maxItems() != null && v.size() > rule.maxItems()) {

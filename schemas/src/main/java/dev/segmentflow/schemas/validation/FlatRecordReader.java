@@ -24,7 +24,7 @@ import java.util.Map;
  * record) and hands back {@code null} for the inputs where matching that answer exactly would take
  * the tree's own machinery (anything but an object of scalars, syntax errors, numbers beyond a
  * long, a value the record's type cannot hold); the caller then takes the tree path. Valid events
- * never need it, so intake parses each valid record once.
+ * never take it, so intake parses each valid record once.
  */
 final class FlatRecordReader<T> {
   /** How a record component is built from the scalar a field holds. */
@@ -291,43 +291,15 @@ final class FlatRecordReader<T> {
     }
     switch (rule.type()) {
       case STRING -> {
-        String s = v.strings[r];
-        if (rule.maxLength() != null && s.length() > rule.maxLength()) {
-          return new Violation(
-              ReasonCode.TOO_LARGE, f, s.length() + " characters, limit " + rule.maxLength());
-        }
-        if (rule.minLength() != null && s.length() < rule.minLength()) {
-          return new Violation(
-              ReasonCode.OUT_OF_RANGE, f, "shorter than " + rule.minLength() + " characters");
-        }
-        if (rule.enumValues() != null && !rule.enumValues().contains(s)) {
-          return new Violation(
-              ReasonCode.UNKNOWN_ENUM_VALUE, f, "'" + s + "' not in " + rule.enumValues());
-        }
+        return rule.checkString(v.strings[r]);
       }
       case INTEGER, NUMBER -> {
         boolean integral = t == JsonToken.VALUE_NUMBER_INT;
         double d = integral ? (double) v.longs[r] : v.doubles[r];
-        if (Double.isNaN(d)
-            || (rule.minimum() != null && d < rule.minimum())
-            || (rule.maximum() != null && d > rule.maximum())) {
-          return new Violation(
-              ReasonCode.OUT_OF_RANGE,
-              f,
-              (integral ? Long.toString(v.longs[r]) : Double.toString(d))
-                  + " outside ["
-                  + rule.minimum()
-                  + ", "
-                  + rule.maximum()
-                  + "]");
+        if (!rule.inRange(d)) {
+          return rule.outOfRange(integral ? Long.toString(v.longs[r]) : Double.toString(d));
         }
-        if (rule.epochMillis()) {
-          long skew = (integral ? v.longs[r] : (long) d) - nowMillis;
-          if (skew > maxSkewMillis) {
-            return new Violation(
-                ReasonCode.CLOCK_SKEW, f, skew + " ms in the future, limit " + maxSkewMillis);
-          }
-        }
+        return rule.checkSkew(integral ? v.longs[r] : (long) d, nowMillis, maxSkewMillis);
       }
       default -> {}
     }

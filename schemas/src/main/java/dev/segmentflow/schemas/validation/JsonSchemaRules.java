@@ -51,7 +51,48 @@ public final class JsonSchemaRules {
       Integer maxItems,
       JsonType itemType,
       Integer itemMaxLength,
-      boolean epochMillis) {}
+      boolean epochMillis) {
+
+    /** The length and enum constraints on a string value; null when it meets them. */
+    Violation checkString(String s) {
+      if (maxLength != null && s.length() > maxLength) {
+        return new Violation(
+            ReasonCode.TOO_LARGE, name, s.length() + " characters, limit " + maxLength);
+      }
+      if (minLength != null && s.length() < minLength) {
+        return new Violation(
+            ReasonCode.OUT_OF_RANGE, name, "shorter than " + minLength + " characters");
+      }
+      if (enumValues != null && !enumValues.contains(s)) {
+        return new Violation(
+            ReasonCode.UNKNOWN_ENUM_VALUE, name, "'" + s + "' not in " + enumValues);
+      }
+      return null;
+    }
+
+    /** Whether a number lies within minimum and maximum. */
+    boolean inRange(double d) {
+      return !Double.isNaN(d)
+          && (minimum == null || d >= minimum)
+          && (maximum == null || d <= maximum);
+    }
+
+    /** The violation of a number outside the range, {@code text} as the input wrote it. */
+    Violation outOfRange(String text) {
+      return new Violation(
+          ReasonCode.OUT_OF_RANGE, name, text + " outside [" + minimum + ", " + maximum + "]");
+    }
+
+    /** For an epoch-millis field, the violation of a time too far ahead of now; else null. */
+    Violation checkSkew(long epochMillisValue, long nowMillis, long maxSkewMillis) {
+      long skew = epochMillisValue - nowMillis;
+      if (!epochMillis || skew <= maxSkewMillis) {
+        return null;
+      }
+      return new Violation(
+          ReasonCode.CLOCK_SKEW, name, skew + " ms in the future, limit " + maxSkewMillis);
+    }
+  }
 
   private final String title;
   private final List<FieldRule> fields;
