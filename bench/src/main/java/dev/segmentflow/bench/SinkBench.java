@@ -63,6 +63,7 @@ public final class SinkBench {
   public static void main(String[] args) throws Exception {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int warm = Math.min(rows, 200_000);
+    int leadIn = rows;
     int probes = args.length > 1 ? Integer.parseInt(args[1]) : 400;
     Path dir = Files.createTempDirectory("sink-bench");
     System.err.println("[1/6] starting Kafka, ClickHouse and a Flink MiniCluster");
@@ -96,15 +97,15 @@ public final class SinkBench {
 
       System.err.printf(
           "[3/6] writing %d events to Kafka after %d lead-in ones (and %d to warm up on)%n",
-          rows, warm, warm);
-      List<ProducerRecord<String, String>> records = new ArrayList<>(rows + 2 * warm);
+          rows, leadIn, warm);
+      List<ProducerRecord<String, String>> records = new ArrayList<>(rows + leadIn + warm);
       for (int i = 0; i < warm; i++) {
         ViewerEvent e = event("warm-" + i, "s" + (i % 5000), base + i);
         records.add(new ProducerRecord<>(WARM_TOPIC, e.sessionId(), Json.string(e)));
       }
       // Each measured run reads these first and is timed from its first measured row: a job runs
       // for days, so starting it (and the compiler's first work on it) is not per-row cost.
-      for (int i = 0; i < warm; i++) {
+      for (int i = 0; i < leadIn; i++) {
         ViewerEvent e = event("lead-" + i, "s" + (i % 5000), base + i);
         records.add(new ProducerRecord<>(topic, e.sessionId(), Json.string(e)));
       }
