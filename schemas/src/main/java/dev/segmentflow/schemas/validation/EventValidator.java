@@ -136,10 +136,7 @@ public final class EventValidator<T> {
       return new Violation(ReasonCode.WRONG_TYPE, VERSION_FIELD, "expected integer");
     }
     if (!rule.versionValues().contains(v.asLong())) {
-      return new Violation(
-          ReasonCode.UNKNOWN_SCHEMA_VERSION,
-          VERSION_FIELD,
-          "version " + v.asText() + " of " + rules.title() + "; known " + rule.versionValues());
+      return rule.unknownVersion(v.asText(), rules.title());
     }
     return null;
   }
@@ -147,13 +144,10 @@ public final class EventValidator<T> {
   private Violation check(FieldRule rule, JsonNode v) {
     String f = rule.name();
     if (v == null || v.isNull()) {
-      return rule.required() ? new Violation(ReasonCode.MISSING_FIELD, f, "required") : null;
+      return rule.absent();
     }
     if (!hasType(v, rule.type())) {
-      return new Violation(
-          ReasonCode.WRONG_TYPE,
-          f,
-          "expected " + rule.type().schemaName() + ", got " + v.getNodeType());
+      return rule.wrongType(v.getNodeType().toString());
     }
     switch (rule.type()) {
       case STRING -> {

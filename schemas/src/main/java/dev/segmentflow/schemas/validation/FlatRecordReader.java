@@ -40,7 +40,6 @@ final class FlatRecordReader<T> {
   /** The factory of the tree path's mapper, so both read the same syntax. */
   private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
 
-  private final String versionField;
   private final int versionRule;
   private final long[] versions;
   private final String title;
@@ -60,7 +59,6 @@ final class FlatRecordReader<T> {
       boolean[] primitive,
       int[] ruleOfComponent,
       Map<String, Object>[] enumConstants) {
-    this.versionField = versionField;
     this.title = schema.title();
     this.rules = schema.fields().toArray(FieldRule[]::new);
     for (int i = 0; i < this.rules.length; i++) {
@@ -107,7 +105,7 @@ final class FlatRecordReader<T> {
           || component.isAnnotationPresent(JsonAlias.class)) {
         return null;
       }
-      int r = indexOf(rules, component.getName());
+      int r = rules.indexOf(schema.field(component.getName()));
       if (r < 0) {
         return null;
       }
@@ -131,15 +129,6 @@ final class FlatRecordReader<T> {
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }
-  }
-
-  private static int indexOf(List<FieldRule> rules, String name) {
-    for (int i = 0; i < rules.size(); i++) {
-      if (rules.get(i).name().equals(name)) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static Kind kindOf(Class<?> t, JsonType field) {
@@ -258,6 +247,7 @@ final class FlatRecordReader<T> {
 
   private Violation checkVersion(Values v) {
     int r = versionRule;
+    String versionField = rules[r].name();
     JsonToken t = v.tokens[r];
     if (t == null || t == JsonToken.VALUE_NULL) {
       return new Violation(ReasonCode.MISSING_FIELD, versionField, "required");
@@ -270,24 +260,17 @@ final class FlatRecordReader<T> {
         return null;
       }
     }
-    return new Violation(
-        ReasonCode.UNKNOWN_SCHEMA_VERSION,
-        versionField,
-        "version " + v.longs[r] + " of " + title + "; known " + rules[r].versionValues());
+    return rules[r].unknownVersion(Long.toString(v.longs[r]), title);
   }
 
   private static Violation check(
       FieldRule rule, Values v, int r, long nowMillis, long maxSkewMillis) {
-    String f = rule.name();
     JsonToken t = v.tokens[r];
     if (t == null || t == JsonToken.VALUE_NULL) {
-      return rule.required() ? new Violation(ReasonCode.MISSING_FIELD, f, "required") : null;
+      return rule.absent();
     }
     if (!hasType(t, rule.type())) {
-      return new Violation(
-          ReasonCode.WRONG_TYPE,
-          f,
-          "expected " + rule.type().schemaName() + ", got " + nodeTypeName(t));
+      return rule.wrongType(nodeTypeName(t));
     }
     switch (rule.type()) {
       case STRING -> {

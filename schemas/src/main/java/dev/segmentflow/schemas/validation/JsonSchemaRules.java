@@ -53,6 +53,25 @@ public final class JsonSchemaRules {
       Integer itemMaxLength,
       boolean epochMillis) {
 
+    /** The violation of an absent (or null) value: none when the field is optional. */
+    Violation absent() {
+      return required ? new Violation(ReasonCode.MISSING_FIELD, name, "required") : null;
+    }
+
+    /** The violation of a value of another JSON type, {@code got} as the tree names its type. */
+    Violation wrongType(String got) {
+      return new Violation(
+          ReasonCode.WRONG_TYPE, name, "expected " + type.schemaName() + ", got " + got);
+    }
+
+    /** The violation of a schema version this contract does not know. */
+    Violation unknownVersion(String written, String contractTitle) {
+      return new Violation(
+          ReasonCode.UNKNOWN_SCHEMA_VERSION,
+          name,
+          "version " + written + " of " + contractTitle + "; known " + versionValues);
+    }
+
     /** The length and enum constraints on a string value; null when it meets them. */
     Violation checkString(String s) {
       if (maxLength != null && s.length() > maxLength) {
