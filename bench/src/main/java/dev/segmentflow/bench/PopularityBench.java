@@ -1,6 +1,5 @@
 package dev.segmentflow.bench;
 
-import com.sun.management.OperatingSystemMXBean;
 import dev.segmentflow.cache.policy.TraceRequest;
 import dev.segmentflow.cache.popularity.PopularityConfig;
 import dev.segmentflow.cache.popularity.PopularityLoop;
@@ -90,10 +89,10 @@ public final class PopularityBench {
     progress("[2/5] plain Java loop (a warm-up pass, then the measured one)");
     runLoop(input, config);
     long loopJit = jitMillis();
-    long loopCpu = cpuNanos();
+    long loopCpu = JvmCpu.nanos();
     long loopWall = System.nanoTime();
     long loopDirectives = runLoop(input, config);
-    loopCpu = cpuNanos() - loopCpu;
+    loopCpu = JvmCpu.nanos() - loopCpu;
     loopWall = System.nanoTime() - loopWall;
     loopJit = jitMillis() - loopJit;
     progress("      %d directives, %.1f s CPU", loopDirectives, loopCpu / 1e9);
@@ -270,14 +269,14 @@ public final class PopularityBench {
             KafkaEndpoints.jsonSink(brokers, "bench.dlq", d -> "dlq", "bench-dlq-" + slots),
             new DiscardingSink<>()));
     long jit = jitMillis();
-    long cpu = cpuNanos();
+    long cpu = JvmCpu.nanos();
     long wall = System.nanoTime();
     JobClient job;
     try (CpuProfile profile = profiled ? CpuProfile.start() : null) {
       job = env.executeAsync("popularity-bench-" + slots);
       job.getJobExecutionResult().get();
     }
-    cpu = cpuNanos() - cpu;
+    cpu = JvmCpu.nanos() - cpu;
     wall = System.nanoTime() - wall;
     jit = jitMillis() - jit;
     CheckpointFigures checkpoints =
@@ -291,11 +290,6 @@ public final class PopularityBench {
   /** Time the JIT compiler threads have spent so far (they run beside the measured work). */
   private static long jitMillis() {
     return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-  }
-
-  private static long cpuNanos() {
-    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   private static void progress(String format, Object... args) {

@@ -132,7 +132,7 @@ public final class SinkBench {
           () -> job[0] = intake(flink, kafka, clickHouse, WARM_TOPIC, "by_warmup"));
       job[0].cancel().get();
 
-      // Two rounds, alternating, each contender after the server's merges have settled: a
+      // Rounds alternating, each contender after the server's merges have settled: a
       // contender that follows a burst of inserts pays for the merges it left; the best round of
       // each counts, so the reference is never the slower of its runs.
       System.err.printf(
@@ -322,11 +322,7 @@ public final class SinkBench {
   /** CPU time of this JVM and of each service process it started, from /proc. */
   record CpuSeconds(double jvm, double kafka, double clickHouse) {
     static CpuSeconds now() {
-      double jvm =
-          ((com.sun.management.OperatingSystemMXBean)
-                      java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                  .getProcessCpuTime()
-              / 1e9;
+      double jvm = JvmCpu.nanos() / 1e9;
       double[] services = new double[2];
       ProcessHandle.current()
           .descendants()
