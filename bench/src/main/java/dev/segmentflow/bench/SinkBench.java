@@ -397,13 +397,14 @@ public final class SinkBench {
       throws Exception {
     createTables(clickHouse, db);
     CpuSeconds cpuBefore = CpuSeconds.now();
+    Exception[] failure = new Exception[1];
     Thread runner =
         new Thread(
             () -> {
               try {
                 contender.start();
               } catch (Exception e) {
-                throw new IllegalStateException(e);
+                failure[0] = e;
               }
             },
             "sink-bench-contender");
@@ -413,6 +414,9 @@ public final class SinkBench {
     long visible = 0;
     while (visible < rows) {
       Thread.sleep(100);
+      if (!runner.isAlive() && failure[0] != null) {
+        throw new IllegalStateException(db + ": the contender failed", failure[0]);
+      }
       visible = count(clickHouse, db, "event_id LIKE '" + idPrefix + "%'");
       if (visible > 0 && firstAt == 0) {
         firstAt = System.nanoTime();
