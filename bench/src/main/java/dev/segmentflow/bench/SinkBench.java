@@ -29,6 +29,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -232,43 +236,48 @@ public final class SinkBench {
       empty.add(new RowBinaryBuffer(16 << 20));
     }
     RowBinaryBuffer done = new RowBinaryBuffer(0);
-    Thread inserter =
-        new Thread(
-            () -> {
-              try {
+    int partitions = partitionCount(kafka, topic);
+    ExecutorService threads = Executors.newFixedThreadPool(partitions + 1);
+    try {
+      Future<?> inserter =
+          threads.submit(
+              () -> {
                 for (RowBinaryBuffer b = full.take(); b != done; b = full.take()) {
                   clickHouse.insert(insert, b.array(), b.size());
                   b.clear();
                   empty.put(b);
                 }
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            },
-            "sink-bench-inserter");
-    inserter.start();
-    List<Thread> readers = new ArrayList<>();
-    int partitions = partitionCount(kafka, topic);
-    for (int p = 0; p < partitions; p++) {
-      TopicPartition partition = new TopicPartition(topic, p);
-      Thread reader =
-          new Thread(
-              () -> {
-                try {
+                return null;
+              });
+      List<Future<?>> readers = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        TopicPartition partition = new TopicPartition(topic, p);
+        readers.add(
+            threads.submit(
+                () -> {
                   readPartition(kafka, partition, full, empty);
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              },
-              "sink-bench-reader-" + p);
-      reader.start();
-      readers.add(reader);
+                  return null;
+                }));
+      }
+      for (Future<?> reader : readers) {
+        // A failed insert leaves the readers waiting for buffers: its error ends the loop.
+        while (!reader.isDone()) {
+          if (inserter.isDone()) {
+            inserter.get();
+          }
+          Thread.sleep(50);
+        }
+        reader.get();
+      }
+      while (!full.offer(done, 50, TimeUnit.MILLISECONDS)) {
+        if (inserter.isDone()) {
+          inserter.get();
+        }
+      }
+      inserter.get();
+    } finally {
+      threads.shutdownNow();
     }
-    for (Thread reader : readers) {
-      reader.join();
-    }
-    full.put(done);
-    inserter.join();
   }
 
   private static int partitionCount(KafkaBroker kafka, String topic) {
