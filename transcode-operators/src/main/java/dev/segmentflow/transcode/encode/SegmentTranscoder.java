@@ -107,9 +107,9 @@ public final class SegmentTranscoder {
 
   public List<Output> transcode(SourceSegment seg, Path source, Path workDir)
       throws MediaRejected, TransientFailure {
-    MediaProbe probe = prober.probe(source);
-    List<MediaProber.Packet> sourcePackets = prober.videoPackets(source);
-    int sourceFrames = sourcePackets.size();
+    MediaProber.Probed probed = prober.probeWithPackets(source);
+    MediaProbe probe = probed.probe();
+    int sourceFrames = probed.videoPackets().size();
     long expected = Math.round(seg.durationSeconds() * seg.frameRate());
     if (Math.abs(sourceFrames - expected) > frameTolerance(expected)) {
       throw new MediaRejected(

@@ -1,6 +1,7 @@
 package dev.segmentflow.transcode.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.segmentflow.schemas.Json;
 import dev.segmentflow.schemas.validation.ReasonCode;
 import dev.segmentflow.transcode.ffmpeg.ChildRun;
@@ -28,38 +29,71 @@ public final class MediaProber {
   }
 
   public MediaProbe probe(Path file) throws MediaRejected {
+    return describe(json(file, List.of()));
+  }
+
+  /** A file's description and its video packets. */
+  public record Probed(MediaProbe probe, List<Packet> videoPackets) {}
+
+  /**
+   * {@link #probe} and {@link #videoPackets} from one ffprobe run (a process start costs about as
+   * much as reading a segment's headers): for short files such as source segments, since every
+   * stream's packets are listed.
+   */
+  public Probed probeWithPackets(Path file) throws MediaRejected {
+    JsonNode root = json(file, List.of("-show_entries", "packet=stream_index,pts_time,flags"));
+    MediaProbe probe = describe(root);
+    int video = videoStream(root).path("index").asInt(-1);
+    List<Packet> packets = new ArrayList<>();
+    for (JsonNode p : root.path("packets")) {
+      if (p.path("stream_index").asInt(-2) == video) {
+        String flags = p.path("flags").asText("");
+        packets.add(
+            new Packet(
+                number(p.path("pts_time"), Double.NaN), flags.contains("K"), flags.contains("D")));
+      }
+    }
+    return new Probed(probe, packets);
+  }
+
+  private JsonNode json(Path file, List<String> extra) throws MediaRejected {
     long size = size(file);
     if (size == 0) {
       throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "empty file");
     }
-    ChildRun.Result r =
-        ffprobe(
-            List.of(
-                "-print_format",
-                "json",
-                "-show_format",
-                "-show_streams",
-                file.toAbsolutePath().toString()));
-    JsonNode root;
+    List<String> args =
+        new ArrayList<>(List.of("-print_format", "json", "-show_format", "-show_streams"));
+    args.addAll(extra);
+    args.add(file.toAbsolutePath().toString());
+    ChildRun.Result r = ffprobe(args);
     try {
-      root = Json.MAPPER.readTree(r.stdout());
+      return Json.MAPPER.readTree(r.stdout());
     } catch (IOException e) {
       throw new MediaRejected(ReasonCode.UNDECODABLE_MEDIA, "ffprobe printed no JSON");
     }
+  }
+
+  /** The first video stream that is not a cover picture, or a missing node. */
+  private static JsonNode videoStream(JsonNode root) {
+    for (JsonNode s : root.path("streams")) {
+      if ("video".equals(s.path("codec_type").asText())
+          && s.path("disposition").path("attached_pic").asInt(0) == 0) {
+        return s;
+      }
+    }
+    return MissingNode.getInstance();
+  }
+
+  private static MediaProbe describe(JsonNode root) throws MediaRejected {
     JsonNode format = root.path("format");
-    JsonNode video = null;
+    JsonNode video = videoStream(root);
     boolean audio = false;
     for (JsonNode s : root.path("streams")) {
-      String type = s.path("codec_type").asText();
-      if ("video".equals(type)
-          && video == null
-          && s.path("disposition").path("attached_pic").asInt(0) == 0) {
-        video = s;
-      } else if ("audio".equals(type)) {
+      if ("audio".equals(s.path("codec_type").asText())) {
         audio = true;
       }
     }
-    if (video == null) {
+    if (video.isMissingNode()) {
       throw new MediaRejected(
           ReasonCode.UNDECODABLE_MEDIA,
           audio
