@@ -32,7 +32,7 @@ public final class EventIntakeJob {
     String group = params.get("group-id", "event-intake");
     boolean bounded = params.getBoolean("bounded", false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.enableCheckpointing(params.getLong("checkpoint-interval-ms", 10_000));
+    env.enableCheckpointing(JobParameters.checkpointIntervalMillis(params));
     String dlqTopic = params.get("dlq-topic", Topics.EVENTS_DLQ);
     build(
         raw(

@@ -11,7 +11,15 @@ public final class JobParameters {
    */
   public static final String CLICKHOUSE_URL_ENV = "CLICKHOUSE_URL";
 
+  /** Checkpoint interval of every job unless {@code --checkpoint-interval-ms} says otherwise. */
+  public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
+
   private JobParameters() {}
+
+  /** {@code --checkpoint-interval-ms}, else {@link #DEFAULT_CHECKPOINT_INTERVAL_MS}. */
+  public static long checkpointIntervalMillis(ParameterTool params) {
+    return params.getLong("checkpoint-interval-ms", DEFAULT_CHECKPOINT_INTERVAL_MS);
+  }
 
   /**
    * The arguments, over the properties file {@code --config} names if any: {@code --config

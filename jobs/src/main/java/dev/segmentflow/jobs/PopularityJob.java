@@ -74,7 +74,7 @@ public final class PopularityJob {
     String group = params.get("group-id", "popularity");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.configure(rocksDb());
-    env.enableCheckpointing(params.getLong("checkpoint-interval-ms", 10_000));
+    env.enableCheckpointing(JobParameters.checkpointIntervalMillis(params));
 
     PopularityConfig d = PopularityConfig.defaults();
     PopularityConfig config =

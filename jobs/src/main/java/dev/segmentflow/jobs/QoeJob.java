@@ -94,7 +94,7 @@ public final class QoeJob {
     String topic = params.get("viewer-topic", Topics.VIEWER_EVENTS);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.configure(PopularityJob.rocksDb());
-    env.enableCheckpointing(params.getLong("checkpoint-interval-ms", 10_000));
+    env.enableCheckpointing(JobParameters.checkpointIntervalMillis(params));
     Settings d = Settings.defaults();
     QoeGrader.Thresholds t = d.thresholds();
     Settings settings =

@@ -74,7 +74,7 @@ public final class RecommendationJob {
     boolean bounded = params.getBoolean("bounded", false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.configure(heapState());
-    env.enableCheckpointing(params.getLong("checkpoint-interval-ms", 10_000));
+    env.enableCheckpointing(JobParameters.checkpointIntervalMillis(params));
     Settings d = Settings.defaults();
     RecommenderConfig r = d.recommender();
     Settings settings =

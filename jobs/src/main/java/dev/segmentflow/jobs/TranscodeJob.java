@@ -68,7 +68,7 @@ public final class TranscodeJob {
     String brokers = p.getRequired("bootstrap-servers");
     String jdbcUrl = JobParameters.clickHouseUrl(p);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.enableCheckpointing(p.getLong("checkpoint-interval-ms", 10_000));
+    env.enableCheckpointing(JobParameters.checkpointIntervalMillis(p));
     build(
         env,
         env.fromSource(
