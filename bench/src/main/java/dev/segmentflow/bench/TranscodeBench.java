@@ -27,6 +27,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -35,8 +38,9 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * slots) against plain ffmpeg making the same ladder from the whole file in one process, same
  * machine, same run, same encoder settings. Neither side measures PSNR/SSIM. The job's time is its
  * wall time less that of the same job over one record that needs no ffmpeg (deploying and finishing
- * a job, which a long-running job does once). The last line is {@code ratio=<job at 2 slots / plain
- * ffmpeg>}.
+ * a job, which a long-running job does once). Between the two, the job's own ffmpeg runs by
+ * themselves, two at a time: what one process per segment costs before any of the job's work. The
+ * last line is {@code ratio=<job at 2 slots / plain ffmpeg>}.
  */
 public final class TranscodeBench {
   private TranscodeBench() {}
@@ -105,6 +109,11 @@ public final class TranscodeBench {
     double plain = plainFfmpeg(tools, input, probe, plan, preset, dir.resolve("plain"));
     progress("      %.1f s wall, %.2f s of video per second", plain, video / plain);
 
+    progress(
+        "      the job's own ffmpeg runs alone: one per segment, two at a time, nothing between");
+    double alone = ffmpegPerSegment(tools, events, storeConfig, preset, dir.resolve("alone"));
+    progress("      %.1f s wall, %.2f s of video per second", alone, video / alone);
+
     double[] job = new double[3];
     double[] idle = new double[3];
     // A job runs for days; the JIT compiling Flink's and the store's code in a fresh JVM (most
@@ -137,14 +146,69 @@ public final class TranscodeBench {
         preset);
     System.out.printf(
         Locale.ROOT,
-        "plain_ffmpeg_wall_s=%.2f job_1slot_s=%.2f job_2slot_s=%.2f job_deploy_finish_s=%.2f,%.2f%n",
+        "plain_ffmpeg_wall_s=%.2f ffmpeg_per_segment_s=%.2f job_1slot_s=%.2f job_2slot_s=%.2f"
+            + " job_deploy_finish_s=%.2f,%.2f%n",
         plain,
+        alone,
         job[1],
         job[2],
         idle[1],
         idle[2]);
     System.out.printf(Locale.ROOT, "slot_speedup_2_vs_1=%.2f%n", job[1] / job[2]);
     return plain / job[2];
+  }
+
+  /**
+   * The ffmpeg runs the job makes for these segments (the same arguments, from {@link
+   * SegmentTranscoder#ladder}), two at a time as the job's two slots run them, with none of the
+   * job's work around them (download, probe, checks, uploads, playlists): what per-segment
+   * processes cost by themselves against one process over the whole file.
+   */
+  private static double ffmpegPerSegment(
+      FfmpegTools tools,
+      List<SourceSegment> events,
+      OriginStore.Config storeConfig,
+      String preset,
+      Path dir)
+      throws Exception {
+    SegmentTranscoder transcoder = new SegmentTranscoder(tools, settings(preset));
+    MediaProber prober = new MediaProber(tools, Duration.ofMinutes(1));
+    List<List<String>> runs = new ArrayList<>();
+    try (OriginStore store = OriginStore.open(storeConfig)) {
+      for (int i = 0; i < events.size(); i++) {
+        SourceSegment seg = events.get(i);
+        Path work = dir.resolve(Integer.toString(i));
+        Files.createDirectories(work.resolve("out"));
+        Path source = work.resolve("source.mkv");
+        store.download(store.keyOf(seg.uri()), source);
+        String codec = prober.probe(source).videoCodec();
+        runs.add(transcoder.ladder(seg, source, codec, work.resolve("out")).arguments());
+      }
+    }
+    ExecutorService slots = Executors.newFixedThreadPool(2);
+    try {
+      long t0 = System.nanoTime();
+      List<Future<ChildRun.Result>> done = new ArrayList<>();
+      for (List<String> args : runs) {
+        done.add(slots.submit(() -> tools.ffmpeg(args, Duration.ofMinutes(10))));
+      }
+      for (Future<ChildRun.Result> f : done) {
+        ChildRun.Result r = f.get();
+        if (!r.ok()) {
+          throw new IllegalStateException("a segment's ffmpeg failed: " + r.lastError());
+        }
+      }
+      return (System.nanoTime() - t0) / 1e9;
+    } finally {
+      slots.shutdownNow();
+    }
+  }
+
+  private static SegmentTranscoder.Settings settings(String preset) {
+    return SegmentTranscoder.Settings.defaults()
+        .withPreset(preset)
+        .withQualityEvery(0)
+        .withPath(EncoderPath.CPU);
   }
 
   private static double runJob(
@@ -169,11 +233,7 @@ public final class TranscodeBench {
               null,
               Json.MAPPER.writeValueAsBytes(events.get(i))));
     }
-    SegmentTranscoder.Settings settings =
-        SegmentTranscoder.Settings.defaults()
-            .withPreset(preset)
-            .withQualityEvery(0)
-            .withPath(EncoderPath.CPU);
+    SegmentTranscoder.Settings settings = settings(preset);
     TranscodeJob.Options options =
         new TranscodeJob.Options(
             new TranscodeFunction.Config(store, settings, 1, 1, Duration.ofSeconds(1), true), 30);

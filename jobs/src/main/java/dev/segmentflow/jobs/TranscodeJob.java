@@ -134,7 +134,7 @@ public final class TranscodeJob {
                 new TranscodeFunction(cfg),
                 cfg.asyncTimeout().toMillis(),
                 TimeUnit.MILLISECONDS,
-                cfg.concurrency())
+                cfg.inFlight())
             .name("ladder")
             .uid("ladder");
 

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
 
 /**
  * One source segment in, every rendition of its ladder out, each checked before it is trusted: a
@@ -81,10 +82,21 @@ public final class SegmentTranscoder {
   private final MediaProber prober;
   private final QualityMeter quality;
   private final Settings settings;
+  private final Semaphore encoders;
 
   public SegmentTranscoder(FfmpegTools tools, Settings settings) {
+    this(tools, settings, null);
+  }
+
+  /**
+   * @param encoders permits for ladder runs at a time across every thread that shares it (null: no
+   *     limit): threads beyond them download, probe, check and upload other segments meanwhile, so
+   *     that an encoder never waits for that work
+   */
+  public SegmentTranscoder(FfmpegTools tools, Settings settings, Semaphore encoders) {
     this.tools = tools;
     this.settings = settings;
+    this.encoders = encoders;
     Duration probeTimeout =
         settings.timeout().compareTo(Duration.ofSeconds(60)) < 0
             ? settings.timeout()
@@ -105,6 +117,51 @@ public final class SegmentTranscoder {
         template);
   }
 
+  private ChildRun.Result encode(List<String> args) throws TransientFailure {
+    if (encoders == null) {
+      return tools.ffmpeg(args, settings.timeout());
+    }
+    try {
+      encoders.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransientFailure("interrupted while waiting for an encoder");
+    }
+    try {
+      return tools.ffmpeg(args, settings.timeout());
+    } finally {
+      encoders.release();
+    }
+  }
+
+  /** One ffmpeg run's arguments for a segment's ladder, and the files it writes. */
+  public record Ladder(List<String> arguments, List<LadderCommand.Outputs> outputs) {}
+
+  /**
+   * The ffmpeg run {@link #transcode} makes for a source segment whose video is in {@code
+   * videoCodec}, writing into {@code workDir}.
+   */
+  public Ladder ladder(SourceSegment seg, Path source, String videoCodec, Path workDir) {
+    List<LadderCommand.Outputs> outputs = new ArrayList<>();
+    for (PlannedRendition r : plan(seg, settings.template())) {
+      outputs.add(
+          new LadderCommand.Outputs(
+              r, workDir.resolve(r.name() + ".ts"), workDir.resolve(r.name() + ".mp4")));
+    }
+    int gop = Math.max(1, (int) Math.round(settings.gopSeconds() * seg.frameRate()));
+    List<String> args =
+        LadderCommand.build(
+            source,
+            videoCodec,
+            outputs,
+            settings.path(),
+            settings.x264Preset(),
+            gop,
+            seg.startSeconds(),
+            seg.startSeconds() + seg.durationSeconds());
+    return new Ladder(args, outputs);
+  }
+
   public List<Output> transcode(SourceSegment seg, Path source, Path workDir)
       throws MediaRejected, TransientFailure {
     MediaProber.Probed probed = prober.probeWithPackets(source);
@@ -120,26 +177,10 @@ public final class SegmentTranscoder {
               + expected
               + ": truncated or wrong file");
     }
-    List<PlannedRendition> plan = plan(seg, settings.template());
-    List<LadderCommand.Outputs> outputs = new ArrayList<>();
-    for (PlannedRendition r : plan) {
-      outputs.add(
-          new LadderCommand.Outputs(
-              r, workDir.resolve(r.name() + ".ts"), workDir.resolve(r.name() + ".mp4")));
-    }
-    int gop = Math.max(1, (int) Math.round(settings.gopSeconds() * seg.frameRate()));
-    List<String> args =
-        LadderCommand.build(
-            source,
-            probe.videoCodec(),
-            outputs,
-            settings.path(),
-            settings.x264Preset(),
-            gop,
-            seg.startSeconds(),
-            seg.startSeconds() + seg.durationSeconds());
+    Ladder ladder = ladder(seg, source, probe.videoCodec(), workDir);
+    List<LadderCommand.Outputs> outputs = ladder.outputs();
     mkdirs(workDir);
-    ChildRun.Result run = tools.ffmpeg(args, settings.timeout());
+    ChildRun.Result run = encode(ladder.arguments());
     if (run.timedOut()) {
       throw new MediaRejected(
           ReasonCode.TIMEOUT, "ladder encode ran past " + settings.timeout().toSeconds() + " s");

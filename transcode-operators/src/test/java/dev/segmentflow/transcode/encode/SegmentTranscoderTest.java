@@ -24,6 +24,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +108,50 @@ class SegmentTranscoderTest {
     assertThat(res.pieces())
         .extracting(SourceSplitter.Piece::durationSeconds)
         .containsExactly(6.0, 8.0);
+  }
+
+  @Test
+  void moreThreadsThanEncodersRunOneLadderAtATime() throws Exception {
+    AtomicInteger encoding = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    Semaphore oneEncoder =
+        new Semaphore(1) {
+          @Override
+          public void acquire() throws InterruptedException {
+            super.acquire();
+            most.accumulateAndGet(encoding.incrementAndGet(), Math::max);
+          }
+
+          @Override
+          public void release() {
+            encoding.decrementAndGet();
+            super.release();
+          }
+        };
+    SegmentTranscoder t =
+        new SegmentTranscoder(
+            TOOLS,
+            SegmentTranscoder.Settings.defaults()
+                .withTemplate(SMALL)
+                .withPreset("ultrafast")
+                .withQualityEvery(0),
+            oneEncoder);
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<List<SegmentTranscoder.Output>>> runs = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        SourceSplitter.Piece p = split.pieces().get(i % split.pieces().size());
+        Path work = dir.resolve("gated" + i);
+        runs.add(threads.submit(() -> t.transcode(event(p), p.file(), work)));
+      }
+      for (Future<List<SegmentTranscoder.Output>> run : runs) {
+        assertThat(run.get()).hasSize(4);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(most.get()).isEqualTo(1);
+    assertThat(oneEncoder.availablePermits()).isEqualTo(1);
   }
 
   @Test
