@@ -57,8 +57,9 @@ public final class TranscodeFunction extends RichAsyncFunction<SourceSegment, Tr
       implements java.io.Serializable {
     /**
      * Segments in flight per subtask: twice the encoders, so that while one segment encodes the
-     * next is downloaded and probed and the last checked and uploaded (on a busy machine that work
-     * left an encoder idle for a third of a 6 s segment's encode; bench/transcode).
+     * next is downloaded and probed and the last checked and uploaded. With one segment per encoder
+     * the job took 1.4 times as long as its own ffmpeg runs by themselves (bench/transcode, vtest
+     * on two busy cores): the encoder waited for that work.
      */
     public int inFlight() {
       return 2 * concurrency;
