@@ -57,9 +57,8 @@ public final class TranscodeFunction extends RichAsyncFunction<SourceSegment, Tr
       implements java.io.Serializable {
     /**
      * Segments in flight per subtask: twice the encoders, so that while one segment encodes the
-     * next is downloaded and probed and the last checked and uploaded. With one segment per encoder
-     * the job took 1.4 times as long as its own ffmpeg runs by themselves (bench/transcode, vtest
-     * on two busy cores): the encoder waited for that work.
+     * next is downloaded and probed and the last checked and uploaded, and the encoder need not
+     * wait for that work between two segments.
      */
     public int inFlight() {
       return 2 * concurrency;
