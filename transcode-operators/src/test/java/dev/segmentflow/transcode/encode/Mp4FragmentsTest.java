@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.segmentflow.transcode.ffmpeg.ChildRun;
 import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
+import dev.segmentflow.transcode.ffmpeg.TestClips;
 import dev.segmentflow.transcode.probe.MediaProber;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -60,18 +60,11 @@ class Mp4FragmentsTest {
   void readsTheVideoSamplesOfARealFragmentedFileAsFfprobeCountsThem(@TempDir Path dir)
       throws Exception {
     FfmpegTools tools = FfmpegTools.bundled();
-    Path file = dir.resolve("f.mp4");
-    ChildRun.Result made =
-        tools.ffmpeg(
+    Path file =
+        TestClips.threeSeconds(
+            tools,
+            dir.resolve("f.mp4"),
             List.of(
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc2=size=160x120:rate=25:duration=3",
-                "-f",
-                "lavfi",
-                "-i",
-                "sine=duration=3",
                 "-c:v",
                 "libx264",
                 "-bf",
@@ -81,10 +74,7 @@ class Mp4FragmentsTest {
                 "-c:a",
                 "aac",
                 "-movflags",
-                "+frag_keyframe+empty_moov+default_base_moof",
-                file.toString()),
-            Duration.ofMinutes(1));
-    assertThat(made.ok()).as(made.lastError()).isTrue();
+                "+frag_keyframe+empty_moov+default_base_moof"));
     Mp4Fragments.VideoSamples v =
         Mp4Fragments.videoSamples(Mp4Fragments.split(Files.readAllBytes(file)));
     int packets = new MediaProber(tools, Duration.ofMinutes(1)).videoPackets(file).size();

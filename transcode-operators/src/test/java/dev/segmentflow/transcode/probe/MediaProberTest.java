@@ -2,11 +2,10 @@ package dev.segmentflow.transcode.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.segmentflow.transcode.ffmpeg.ChildRun;
 import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
+import dev.segmentflow.transcode.ffmpeg.TestClips;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,29 +23,13 @@ class MediaProberTest {
   @ValueSource(strings = {"mp4", "avi"})
   void oneRunDescribesAndListsPacketsAsTwoRunsDo(String container, @TempDir Path dir)
       throws Exception {
-    Path file = dir.resolve("clip." + container);
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc2=size=160x120:rate=25:duration=3",
-                "-f",
-                "lavfi",
-                "-i",
-                "sine=duration=3",
-                "-bf",
-                "2",
-                "-g",
-                "20"));
-    args.addAll(
-        container.equals("avi")
-            ? List.of("-c:v", "mpeg4", "-c:a", "mp3")
-            : List.of("-c:v", "libx264", "-c:a", "aac"));
-    args.add(file.toString());
-    ChildRun.Result made = TOOLS.ffmpeg(args, Duration.ofMinutes(1));
-    assertThat(made.ok()).as(made.lastError()).isTrue();
+    Path file =
+        TestClips.threeSeconds(
+            TOOLS,
+            dir.resolve("clip." + container),
+            container.equals("avi")
+                ? List.of("-bf", "2", "-g", "20", "-c:v", "mpeg4", "-c:a", "mp3")
+                : List.of("-bf", "2", "-g", "20", "-c:v", "libx264", "-c:a", "aac"));
 
     MediaProber.Probed probed = prober.probeWithPackets(file);
 
