@@ -177,6 +177,56 @@ public final class NextUseModel {
       return 0;
     }
     refresh(nowMillis);
+    double[] ahead = {0};
+    double fresh =
+        estimate(
+            t,
+            rendition,
+            segment,
+            nowMillis,
+            (probability, millis) -> ahead[0] += probability / (millis / 3_600_000.0));
+    return fresh + ahead[0];
+  }
+
+  /**
+   * The probability that segment {@code segment} of the title is asked for in {@code rendition}
+   * within {@code horizonMillis}: new sessions as a Poisson stream at their rate, and each session
+   * in progress at most once, with its own probability, if its pace brings it there in time.
+   */
+  public double probabilityWithin(
+      String assetId, String rendition, int segment, long nowMillis, double horizonMillis) {
+    Title t = titles.get(assetId);
+    if (t == null) {
+      return 0;
+    }
+    refresh(nowMillis);
+    double[] missed = {1};
+    double fresh =
+        estimate(
+            t,
+            rendition,
+            segment,
+            nowMillis,
+            (probability, millis) -> {
+              if (millis <= horizonMillis) {
+                missed[0] *= 1 - probability;
+              }
+            });
+    return 1 - missed[0] * Math.exp(-fresh * horizonMillis / 3_600_000.0);
+  }
+
+  /** What one session in progress may do: ask with this probability, this far from now. */
+  @FunctionalInterface
+  private interface SessionAhead {
+    void accept(double probability, double millis);
+  }
+
+  /**
+   * Hands each session in progress positioned before the segment to {@code ahead}; returns the
+   * requests per hour from new sessions.
+   */
+  private double estimate(
+      Title t, String rendition, int segment, long nowMillis, SessionAhead ahead) {
     int length = Math.max(t.length, segment + 1);
     double share = shares.get(place(segment)).getOrDefault(rendition, 0.0);
     double atSegment = perStart[bin(segment, length)];
@@ -185,8 +235,6 @@ public final class NextUseModel {
             DecayedRate.perHour(t.starts.valueAt(nowMillis, halfLifeMillis), halfLifeMillis),
             DecayedRate.perHour(
                 t.recentStarts.valueAt(nowMillis, recentHalfLifeMillis), recentHalfLifeMillis));
-    double fresh = arrivals * atSegment * share;
-    double ahead = 0;
     for (Session s : t.active) {
       int gap = segment - s.position;
       if (gap <= 0 || gap > MAX_AHEAD || nowMillis - s.lastMillis >= idleMillis) {
@@ -197,10 +245,9 @@ public final class NextUseModel {
       double kept = stayPowers[gap];
       double inRendition =
           rendition.equals(s.rendition) ? kept + (1 - kept) * share : (1 - kept) * share;
-      double hours = Math.max(gap * (double) s.paceMillis, 1) / 3_600_000.0;
-      ahead += reachIt * inRendition / hours;
+      ahead.accept(reachIt * inRendition, Math.max(gap * (double) s.paceMillis, 1));
     }
-    return fresh + ahead;
+    return arrivals * atSegment * share;
   }
 
   private void refresh(long nowMillis) {

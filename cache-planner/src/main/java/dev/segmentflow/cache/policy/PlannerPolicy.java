@@ -209,16 +209,14 @@ public final class PlannerPolicy implements ServingPolicy {
     if (!model.knows(ref.assetId())) {
       return true;
     }
-    double perMillis =
-        model.rate(ref.assetId(), ref.rendition(), ref.segment(), Math.max(now, ref.timeMillis()))
-            / 3_600_000;
-    if (perMillis <= 0) {
-      return false;
-    }
+    long at = Math.max(now, ref.timeMillis());
     if (residencyMillis < 0) {
-      return true; // nothing evicted yet: it stays until it is asked for
+      // nothing evicted yet: it stays until it is asked for, if anything asks for it
+      return model.rate(ref.assetId(), ref.rendition(), ref.segment(), at) > 0;
     }
-    return 1 - Math.exp(-perMillis * residencyMillis) >= PREFETCH_CONFIDENCE;
+    return model.probabilityWithin(
+            ref.assetId(), ref.rendition(), ref.segment(), at, residencyMillis)
+        >= PREFETCH_CONFIDENCE;
   }
 
   private void drop(Entry e) {

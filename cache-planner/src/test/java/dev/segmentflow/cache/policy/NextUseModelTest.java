@@ -106,4 +106,20 @@ class NextUseModelTest {
     assertThat(m.rate("a", "720p", 2, now)).isCloseTo(starts, within(starts / 100));
     assertThat(m.rate("a", "360p", 10, now)).isZero();
   }
+
+  @Test
+  void aSessionAheadMakesARequestAtMostAsLikelyAsItIsToGetThere() {
+    NextUseModel m = twoViewers();
+    long now = 4 * PACE;
+    // Viewer 1 reaches segment 7 with 0.5, 18 s from now; new sessions add 0.5 * 2 ln 2 / 1000
+    // an hour. Within a minute: 1 - (1 - 0.5) * e^(-fresh * 1/60 h); read as a Poisson stream at
+    // the segment's rate (100 an hour) it would be 1 - e^(-100/60) = 0.81.
+    double fresh = 0.5 * 2 * Math.log(2) / 1000;
+    // (The minutes of decay between the two viewers' requests move the reach by 1e-4.)
+    assertThat(m.probabilityWithin("a", "720p", 7, now, 60_000))
+        .isCloseTo(1 - 0.5 * Math.exp(-fresh / 60), within(1e-3));
+    // Within 10 s viewer 1 cannot get there: only new sessions.
+    assertThat(m.probabilityWithin("a", "720p", 7, now, 10_000))
+        .isCloseTo(1 - Math.exp(-fresh / 360), within(1e-8));
+  }
 }
