@@ -64,10 +64,14 @@ public final class TranscodeFunction extends RichAsyncFunction<SourceSegment, Tr
       return 2 * concurrency;
     }
 
-    /** The async operator's own limit: every attempt may use the whole ffmpeg limit, plus I/O. */
+    /**
+     * The async operator's own limit: every attempt may first wait for the segment ahead of it to
+     * encode, then use the whole ffmpeg limit itself, plus I/O.
+     */
     public Duration asyncTimeout() {
       return settings
           .timeout()
+          .multipliedBy(2)
           .plus(Duration.ofSeconds(60))
           .multipliedBy(maxAttempts)
           .plus(retryBackoff.multipliedBy(maxAttempts));
@@ -96,7 +100,8 @@ public final class TranscodeFunction extends RichAsyncFunction<SourceSegment, Tr
       settings = settings.withPath(detect(tools).path());
     }
     LOG.info("transcoding on the {} path, {} at a time", settings.path(), config.concurrency());
-    transcoder = new SegmentTranscoder(tools, settings, new Semaphore(config.concurrency()));
+    // fair: a segment waits for at most one encode ahead of it (see asyncTimeout)
+    transcoder = new SegmentTranscoder(tools, settings, new Semaphore(config.concurrency(), true));
     store = OriginStore.open(config.store());
     pool =
         Executors.newFixedThreadPool(
