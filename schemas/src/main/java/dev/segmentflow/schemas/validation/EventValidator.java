@@ -130,10 +130,10 @@ public final class EventValidator<T> {
     FieldRule rule = rules.field(VERSION_FIELD);
     JsonNode v = root.get(VERSION_FIELD);
     if (v == null || v.isNull()) {
-      return new Violation(ReasonCode.MISSING_FIELD, VERSION_FIELD, "required");
+      return rule.versionMissing();
     }
     if (!v.isIntegralNumber()) {
-      return new Violation(ReasonCode.WRONG_TYPE, VERSION_FIELD, "expected integer");
+      return rule.versionNotInteger();
     }
     if (!rule.versionValues().contains(v.asLong())) {
       return rule.unknownVersion(v.asText(), rules.title());

@@ -247,13 +247,12 @@ final class FlatRecordReader<T> {
 
   private Violation checkVersion(Values v) {
     int r = versionRule;
-    String versionField = rules[r].name();
     JsonToken t = v.tokens[r];
     if (t == null || t == JsonToken.VALUE_NULL) {
-      return new Violation(ReasonCode.MISSING_FIELD, versionField, "required");
+      return rules[r].versionMissing();
     }
     if (t != JsonToken.VALUE_NUMBER_INT) {
-      return new Violation(ReasonCode.WRONG_TYPE, versionField, "expected integer");
+      return rules[r].versionNotInteger();
     }
     for (long known : versions) {
       if (known == v.longs[r]) {

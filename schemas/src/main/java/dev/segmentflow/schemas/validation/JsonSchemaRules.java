@@ -64,6 +64,16 @@ public final class JsonSchemaRules {
           ReasonCode.WRONG_TYPE, name, "expected " + type.schemaName() + ", got " + got);
     }
 
+    /** The violation of a schema version that is absent (the version is never optional). */
+    Violation versionMissing() {
+      return new Violation(ReasonCode.MISSING_FIELD, name, "required");
+    }
+
+    /** The violation of a schema version that is not an integer. */
+    Violation versionNotInteger() {
+      return new Violation(ReasonCode.WRONG_TYPE, name, "expected integer");
+    }
+
     /** The violation of a schema version this contract does not know. */
     Violation unknownVersion(String written, String contractTitle) {
       return new Violation(
