@@ -50,6 +50,14 @@ public final class RowBinarySink<T> implements Sink<T> {
         ClickHouseHttp.fromJdbcUrl(jdbcUrl), table, 100_000, 16 << 20, 1_000);
   }
 
+  /**
+   * When the writer next looks for rows that have waited long enough: an interval after the last
+   * insert while rows wait, else an interval from now (a row that comes later waits less).
+   */
+  static long nextCheck(long now, long lastInsert, boolean rowsWaiting, long intervalMillis) {
+    return rowsWaiting ? Math.max(now + 1, lastInsert + intervalMillis) : now + intervalMillis;
+  }
+
   @Override
   @SuppressWarnings("deprecation") // the one abstract createWriter of Flink 1.20
   public SinkWriter<T> createWriter(InitContext context) {
@@ -116,12 +124,17 @@ public final class RowBinarySink<T> implements Sink<T> {
       inserter.shutdownNow();
     }
 
-    /** Timers run in the task's mailbox, never beside write or flush. */
+    /**
+     * Timers run in the task's mailbox, never beside write or flush. The next check falls when the
+     * rows waiting now have waited an interval since the last insert, so no row waits much longer
+     * than that (with a check every interval, rows that came just after an insert made between two
+     * checks waited for the second: almost two intervals).
+     */
     private void schedule() {
       time.registerTimer(
-          time.getCurrentProcessingTime() + flushIntervalMillis,
-          now -> {
-            if (count > 0 && now - lastInsert >= flushIntervalMillis) {
+          nextCheck(time.getCurrentProcessingTime(), lastInsert, count > 0, flushIntervalMillis),
+          at -> {
+            if (count > 0 && at - lastInsert >= flushIntervalMillis) {
               send();
             }
             schedule();
