@@ -24,8 +24,9 @@ import java.util.Map;
  * <p>Everything is learnt from the requests: the reach curve (over the fraction of a title watched,
  * so titles of any length share it), rendition shares (apart for each of a title's first {@link
  * #OPENING} segments, which players fetch before they have measured), how often a session switches
- * rendition between two segments, each session's pace. Sessions silent for longer than the idle
- * time are forgotten; one costs a few dozen bytes while active.
+ * rendition between two segments, each session's pace. A session that has missed three paces
+ * protects nothing ahead of it; one silent for longer than the idle time is forgotten. One costs a
+ * few dozen bytes while active.
  */
 public final class NextUseModel {
   /** Fraction-of-title bins of the reach curve. */
@@ -33,6 +34,9 @@ public final class NextUseModel {
 
   /** Segments 0 .. OPENING-1 of a title each keep rendition shares of their own; the rest share. */
   static final int OPENING = 3;
+
+  /** Paces without a request after which a session no longer protects the segments ahead. */
+  static final int OVERDUE_PACES = 3;
 
   /** How far ahead of a session a segment still counts as protected by it. */
   static final int MAX_AHEAD = 600;
@@ -237,7 +241,11 @@ public final class NextUseModel {
                 t.recentStarts.valueAt(nowMillis, recentHalfLifeMillis), recentHalfLifeMillis));
     for (Session s : t.active) {
       int gap = segment - s.position;
-      if (gap <= 0 || gap > MAX_AHEAD || nowMillis - s.lastMillis >= idleMillis) {
+      // A player asks for a segment every pace; three paces without one, it has most likely
+      // left. It keeps its place until the idle time, so a resume goes on from there.
+      if (gap <= 0
+          || gap > MAX_AHEAD
+          || nowMillis - s.lastMillis >= Math.min(idleMillis, OVERDUE_PACES * s.paceMillis)) {
         continue;
       }
       double here = perStart[bin(s.position, length)];

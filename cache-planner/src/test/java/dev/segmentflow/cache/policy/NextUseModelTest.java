@@ -56,6 +56,17 @@ class NextUseModelTest {
   }
 
   @Test
+  void aSessionThreePacesLateStopsProtectingBeforeItIsForgotten() {
+    NextUseModel m = twoViewers();
+    double starts = 2 * Math.log(2) / 1000;
+    // Viewer 1 asked for segment 4 at 4 paces. Two paces late it still reaches segment 7 with 0.5
+    // in 3 paces (100 an hour); three paces late it counts for nothing, long before the idle time.
+    assertThat(m.rate("a", "720p", 7, 6 * PACE)).isCloseTo(starts * 0.5 + 100, within(0.01));
+    assertThat(m.rate("a", "720p", 7, 7 * PACE)).isCloseTo(starts * 0.5, within(1e-6));
+    assertThat(m.activeSessions()).isEqualTo(1);
+  }
+
+  @Test
   void anotherRenditionIsProtectedOnlyAsFarAsSessionsSwitch() {
     NextUseModel m = twoViewers();
     long now = 4 * PACE;
