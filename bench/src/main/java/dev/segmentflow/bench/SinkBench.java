@@ -77,9 +77,9 @@ public final class SinkBench {
   private SinkBench() {}
 
   public static void main(String[] args) throws Exception {
-    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 3_000_000;
     int warm = Math.min(rows, 200_000);
-    int leadIn = rows;
+    int leadIn = Math.min(rows, 1_000_000);
     int probes = args.length > 1 ? Integer.parseInt(args[1]) : 400;
     Path dir = Files.createTempDirectory("sink-bench");
     System.err.println("[1/6] starting Kafka, ClickHouse and a Flink MiniCluster");
@@ -114,23 +114,12 @@ public final class SinkBench {
       System.err.printf(
           "[3/6] writing %d events to Kafka after %d lead-in ones (and %d to warm up on)%n",
           rows, leadIn, warm);
-      List<ProducerRecord<String, String>> records = new ArrayList<>(rows + leadIn + warm);
-      for (int i = 0; i < warm; i++) {
-        ViewerEvent e = event("warm-" + i, "s" + (i % 5000), base + i);
-        records.add(new ProducerRecord<>(WARM_TOPIC, e.sessionId(), Json.string(e)));
-      }
+      events.clear();
+      produce(kafka, WARM_TOPIC, "warm-", warm, base);
       // Each measured run reads these first and is timed from its first measured row: a job runs
       // for days, so starting it (and the compiler's first work on it) is not per-row cost.
-      for (int i = 0; i < leadIn; i++) {
-        ViewerEvent e = event("lead-" + i, "s" + (i % 5000), base + i);
-        records.add(new ProducerRecord<>(topic, e.sessionId(), Json.string(e)));
-      }
-      for (ViewerEvent e : events) {
-        records.add(new ProducerRecord<>(topic, e.sessionId(), Json.string(e)));
-      }
-      kafka.produce(records);
-      records.clear();
-      events.clear();
+      produce(kafka, topic, "lead-", leadIn, base);
+      produce(kafka, topic, "bulk-", rows, base);
 
       System.err.println("[4/6] warm-up: the hand loop and the job once each over other rows");
       JobClient[] job = new JobClient[2];
@@ -236,6 +225,21 @@ public final class SinkBench {
       System.out.printf(
           "rows_per_s=%.0f ratio=%.3f p95_ms=%d checkpoint_ms=%d%n",
           jobRate, jobRate / loopRate, p95, checkpoints.p95DurationMillis());
+    }
+  }
+
+  /**
+   * {@code n} events with ids {@code prefix + i}, in chunks so that few are on the heap at once.
+   */
+  private static void produce(KafkaBroker kafka, String topic, String prefix, int n, long base) {
+    int chunk = 250_000;
+    for (int from = 0; from < n; from += chunk) {
+      List<ProducerRecord<String, String>> records = new ArrayList<>(chunk);
+      for (int i = from; i < Math.min(n, from + chunk); i++) {
+        ViewerEvent e = event(prefix + i, "s" + (i % 5000), base + i);
+        records.add(new ProducerRecord<>(topic, e.sessionId(), Json.string(e)));
+      }
+      kafka.produce(records);
     }
   }
 
@@ -380,7 +384,7 @@ public final class SinkBench {
                 int which =
                     command.contains("kafka.Kafka") ? 0 : command.contains("clickhouse") ? 1 : -1;
                 if (which >= 0) {
-                  services[which] += procCpuSeconds(p.pid());
+                  services[which] += JvmCpu.processNanos(p.pid()) / 1e9;
                 }
               });
       return new CpuSeconds(jvm, jit, services[0], services[1]);
@@ -391,16 +395,6 @@ public final class SinkBench {
         return Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
       } catch (java.io.IOException | RuntimeException e) {
         return "";
-      }
-    }
-
-    private static double procCpuSeconds(long pid) {
-      try {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in ticks
-      } catch (java.io.IOException | RuntimeException e) {
-        return 0;
       }
     }
 
@@ -461,6 +455,7 @@ public final class SinkBench {
     runner.start();
     long firstAt = 0;
     long firstCount = 0;
+    CpuSeconds cpuAtFirst = null;
     long visible = 0;
     while (visible < rows) {
       Thread.sleep(100);
@@ -471,12 +466,16 @@ public final class SinkBench {
       if (visible > 0 && firstAt == 0) {
         firstAt = System.nanoTime();
         firstCount = visible;
+        cpuAtFirst = CpuSeconds.now();
       }
       System.err.printf("\r      %d/%d rows visible", visible, rows);
     }
     double rate = (visible - firstCount) / ((System.nanoTime() - firstAt) / 1e9);
     System.err.println();
-    System.err.println("      CPU seconds: " + CpuSeconds.now().minus(cpuBefore));
+    CpuSeconds cpuAfter = CpuSeconds.now();
+    System.err.println("      CPU seconds: " + cpuAfter.minus(cpuBefore));
+    System.err.println(
+        "      of them, from the first row visible to the last: " + cpuAfter.minus(cpuAtFirst));
     runner.join();
     return rate;
   }
