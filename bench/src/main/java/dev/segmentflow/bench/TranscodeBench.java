@@ -106,13 +106,17 @@ public final class TranscodeBench {
         events.size(), video, ingestSeconds, plan.stream().map(PlannedRendition::name).toList());
 
     progress("[2/4] plain ffmpeg: the same ladder from the whole file in one process");
+    Cpu before = Cpu.now();
     double plain = plainFfmpeg(tools, input, probe, plan, preset, dir.resolve("plain"));
-    progress("      %.1f s wall, %.2f s of video per second", plain, video / plain);
+    progress(
+        "      %.1f s wall, %.2f s of video per second; %s", plain, video / plain, before.spent());
 
     progress(
         "      the job's own ffmpeg runs alone: one per segment, two at a time, nothing between");
+    before = Cpu.now();
     double alone = ffmpegPerSegment(tools, events, storeConfig, preset, dir.resolve("alone"));
-    progress("      %.1f s wall, %.2f s of video per second", alone, video / alone);
+    progress(
+        "      %.1f s wall, %.2f s of video per second; %s", alone, video / alone, before.spent());
 
     double[] job = new double[3];
     double[] idle = new double[3];
@@ -128,13 +132,15 @@ public final class TranscodeBench {
       // work. A run of the same graph over one record that needs no ffmpeg measures them.
       idle[slots] = runJob(flink, slots, List.of(), storeConfig, preset);
       double wall;
+      before = Cpu.now();
       try (CpuProfile profile = slots == 2 ? CpuProfile.start() : null) {
         wall = runJob(flink, slots, events, storeConfig, preset);
       }
       job[slots] = wall - idle[slots];
       progress(
-          "      %.1f s wall, of which %.1f s deploying and finishing the job; %.2f s of video per second",
-          wall, idle[slots], video / job[slots]);
+          "      %.1f s wall, of which %.1f s deploying and finishing the job; %.2f s of video per"
+              + " second; %s",
+          wall, idle[slots], video / job[slots], before.spent());
     }
     System.out.printf(
         Locale.ROOT,
@@ -300,6 +306,22 @@ public final class TranscodeBench {
       throw new IllegalStateException("plain ffmpeg failed: " + r.lastError());
     }
     return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** CPU seconds so far of this JVM and of the processes it ran (ffmpeg, ffprobe). */
+  private record Cpu(long jvmNanos, long childNanos) {
+    static Cpu now() {
+      return new Cpu(JvmCpu.nanos(), JvmCpu.childrenNanos());
+    }
+
+    String spent() {
+      Cpu after = now();
+      return String.format(
+          Locale.ROOT,
+          "CPU s: this JVM %.2f, ffmpeg and ffprobe %.2f",
+          (after.jvmNanos - jvmNanos) / 1e9,
+          (after.childNanos - childNanos) / 1e9);
+    }
   }
 
   private static void progress(String format, Object... args) {
