@@ -17,9 +17,10 @@ import java.util.Map;
  * progress positioned before it on the same title of (probability to reach it in that rendition) /
  * (time until they get there), plus the title's session arrival rate (the larger of its rate over
  * hours and its recent rate) times the expected requests per session start for a segment that far
- * into a title, times the rendition's share. Evicting the object with the lowest rate is the online
- * analogue of Belady's furthest next use; for byte hit ratio the object's size cancels out (keeping
- * it costs its size, a hit saves its size).
+ * into a title, times the rendition's share. A title's arrival rate leaves out its latest start
+ * (see {@link #arrivalsPerHour}). Evicting the object with the lowest rate is the online analogue
+ * of Belady's furthest next use; for byte hit ratio the object's size cancels out (keeping it costs
+ * its size, a hit saves its size).
  *
  * <p>Everything is learnt from the requests: the reach curve (over the fraction of a title watched,
  * so titles of any length share it), rendition shares (apart for each of a title's first {@link
@@ -106,6 +107,7 @@ public final class NextUseModel {
     final DecayedRate recentStarts = new DecayedRate();
     final List<Session> active = new ArrayList<>(2);
     int length = -1;
+    long latestStart = Long.MIN_VALUE;
 
     Title(String assetId) {
       this.assetId = assetId;
@@ -155,6 +157,7 @@ public final class NextUseModel {
       t.active.add(s);
       t.starts.add(timeMillis, 1, halfLifeMillis);
       t.recentStarts.add(timeMillis, 1, recentHalfLifeMillis);
+      t.latestStart = Math.max(t.latestStart, timeMillis);
       starts.add(timeMillis, 1, halfLifeMillis);
     } else {
       int advanced = segment - s.position;
@@ -236,9 +239,8 @@ public final class NextUseModel {
     double atSegment = perStart[bin(segment, length)];
     double arrivals =
         Math.max(
-            DecayedRate.perHour(t.starts.valueAt(nowMillis, halfLifeMillis), halfLifeMillis),
-            DecayedRate.perHour(
-                t.recentStarts.valueAt(nowMillis, recentHalfLifeMillis), recentHalfLifeMillis));
+            arrivalsPerHour(t, t.starts, halfLifeMillis, nowMillis),
+            arrivalsPerHour(t, t.recentStarts, recentHalfLifeMillis, nowMillis));
     for (Session s : t.active) {
       int gap = segment - s.position;
       // A player asks for a segment every pace; three paces without one, it has most likely
@@ -256,6 +258,25 @@ public final class NextUseModel {
       ahead.accept(reachIt * inRendition, Math.max(gap * (double) s.paceMillis, 1));
     }
     return arrivals * atSegment * share;
+  }
+
+  /**
+   * A title's session arrivals per hour from its decayed count of starts, leaving out the latest
+   * start. The model holds a title because it was started, so the start that brought it here says
+   * that it is watched, not how often: with it, a title watched once in a catalogue of thousands
+   * would count as watched once per half-life (the 1 h recent rate: about 0.7 an hour) until it
+   * decayed. Counting the starts before the latest one is the unbiased (n - 1) / T of a Poisson
+   * rate observed up to an arrival; a title watched once is worth nothing to new sessions until a
+   * second start.
+   */
+  private static double arrivalsPerHour(
+      Title t, DecayedRate starts, long halfLifeMillis, long nowMillis) {
+    double latest =
+        t.latestStart == Long.MIN_VALUE
+            ? 0
+            : Math.pow(0.5, Math.max(0, nowMillis - t.latestStart) / (double) halfLifeMillis);
+    return DecayedRate.perHour(
+        Math.max(0, starts.valueAt(nowMillis, halfLifeMillis) - latest), halfLifeMillis);
   }
 
   private void refresh(long nowMillis) {

@@ -31,9 +31,9 @@ class NextUseModelTest {
   void aSegmentAheadOfAnActiveSessionOutlivesOneBehindAllSessions() {
     NextUseModel m = twoViewers();
     long now = 4 * PACE;
-    // Two starts, decayed rate 2 * ln 2 / 1000 h per hour. Requests per segment per start:
-    // 1 up to segment 4 (both viewers), 1/2 beyond (viewer 0 only).
-    double starts = 2 * Math.log(2) / 1000;
+    // Two starts, the latest left out: decayed rate ln 2 / 1000 h per hour. Requests per segment
+    // per start: 1 up to segment 4 (both viewers), 1/2 beyond (viewer 0 only).
+    double starts = Math.log(2) / 1000;
     double behind = m.rate("a", "720p", 3, now);
     assertThat(behind).isCloseTo(starts * 1.0, within(1e-6));
     // Segment 7: new sessions give starts * 0.5; viewer 1 reaches it with 0.5 / 1 in 3 segments
@@ -49,7 +49,7 @@ class NextUseModelTest {
   void anAbandonedSessionStopsProtectingItsNextSegments() {
     NextUseModel m = twoViewers();
     long silent = 4 * PACE + IDLE + 1;
-    double starts = 2 * Math.log(2) / 1000;
+    double starts = Math.log(2) / 1000;
     assertThat(m.rate("a", "720p", 7, silent)).isCloseTo(starts * 0.5, within(1e-6));
     m.expire(silent);
     assertThat(m.activeSessions()).isZero();
@@ -58,7 +58,7 @@ class NextUseModelTest {
   @Test
   void aSessionThreePacesLateStopsProtectingBeforeItIsForgotten() {
     NextUseModel m = twoViewers();
-    double starts = 2 * Math.log(2) / 1000;
+    double starts = Math.log(2) / 1000;
     // Viewer 1 asked for segment 4 at 4 paces. Two paces late it still reaches segment 7 with 0.5
     // in 3 paces (100 an hour); three paces late it counts for nothing, long before the idle time.
     assertThat(m.rate("a", "720p", 7, 6 * PACE)).isCloseTo(starts * 0.5 + 100, within(0.01));
@@ -76,8 +76,9 @@ class NextUseModelTest {
 
   @Test
   void aTitleThatHasJustStartedTrendingCountsAtItsRecentRate() {
-    // Four starts in 40 s: over 6 h that is about 4 * ln 2 / 6 = 0.46 an hour, at its recent
-    // (1 h) rate about 4 * ln 2 = 2.77 an hour, each start decayed over the seconds since.
+    // Four starts in 40 s, the latest left out: over 6 h that is about 3 * ln 2 / 6 = 0.35 an
+    // hour, at its recent (1 h) rate about 3 * ln 2 = 2.08 an hour, each start decayed over the
+    // seconds since.
     long hour = 3_600_000L;
     NextUseModel m = new NextUseModel(6 * hour, hour, IDLE, PACE, (asset, rendition) -> 1);
     for (int s = 0; s < 4; s++) {
@@ -85,11 +86,27 @@ class NextUseModelTest {
     }
     long now = 40_000;
     double recent = 0;
-    for (int s = 0; s < 4; s++) {
+    for (int s = 0; s < 3; s++) {
       recent += Math.pow(0.5, (now - s * 10_000.0) / hour);
     }
     // One segment, one rendition, every start requests it: perStart 1, share 1.
     assertThat(m.rate("t", "720p", 0, now)).isCloseTo(recent * Math.log(2), within(1e-6));
+  }
+
+  @Test
+  void aTitleWatchedOnceIsWorthNothingToNewSessionsUntilASecondStart() {
+    NextUseModel m = new NextUseModel(HALF_LIFE, HALF_LIFE, IDLE, PACE, (asset, rendition) -> 20);
+    for (int seg = 0; seg < 20; seg++) {
+      m.observe("v0", "a", "720p", seg, seg * PACE);
+    }
+    long later = 1_000_000;
+    // Viewer 0 has gone silent: its one start says the title is watched, not how often.
+    assertThat(m.rate("a", "720p", 0, later)).isZero();
+    // A second viewer starts: the first start now counts, one start per 1000 h half-life (its
+    // minutes of decay are negligible); segment 0 is asked for once per start.
+    m.observe("v1", "a", "720p", 0, later);
+    assertThat(m.rate("a", "720p", 0, later + 5 * IDLE))
+        .isCloseTo(Math.log(2) / 1000, within(1e-6));
   }
 
   @Test
@@ -107,10 +124,10 @@ class NextUseModelTest {
       }
     }
     long now = 10_000_000L; // every session has gone silent: new sessions alone
-    // Three starts, decayed rate 3 * ln 2 / 1000 h per hour, each asking for every segment once,
-    // in the rendition every viewer used for that segment: 360p for 0 and 1, 720p after.
-    // (decayed by under 0.2% over the test's hours).
-    double starts = 3 * Math.log(2) / 1000;
+    // Three starts, the latest left out: decayed rate 2 * ln 2 / 1000 h per hour, each asking for
+    // every segment once, in the rendition every viewer used for that segment: 360p for 0 and 1,
+    // 720p after (decayed by under 0.2% over the test's hours).
+    double starts = 2 * Math.log(2) / 1000;
     assertThat(m.rate("a", "360p", 0, now)).isCloseTo(starts, within(starts / 100));
     assertThat(m.rate("a", "720p", 0, now)).isZero();
     assertThat(m.rate("a", "360p", 1, now)).isCloseTo(starts, within(starts / 100));
@@ -122,10 +139,11 @@ class NextUseModelTest {
   void aSessionAheadMakesARequestAtMostAsLikelyAsItIsToGetThere() {
     NextUseModel m = twoViewers();
     long now = 4 * PACE;
-    // Viewer 1 reaches segment 7 with 0.5, 18 s from now; new sessions add 0.5 * 2 ln 2 / 1000
-    // an hour. Within a minute: 1 - (1 - 0.5) * e^(-fresh * 1/60 h); read as a Poisson stream at
+    // Viewer 1 reaches segment 7 with 0.5, 18 s from now; new sessions add 0.5 * ln 2 / 1000 an
+    // hour (two starts, the latest left out). Within a minute: 1 - (1 - 0.5) * e^(-fresh * 1/60 h);
+    // read as a Poisson stream at
     // the segment's rate (100 an hour) it would be 1 - e^(-100/60) = 0.81.
-    double fresh = 0.5 * 2 * Math.log(2) / 1000;
+    double fresh = 0.5 * Math.log(2) / 1000;
     // (The minutes of decay between the two viewers' requests move the reach by 1e-4.)
     assertThat(m.probabilityWithin("a", "720p", 7, now, 60_000))
         .isCloseTo(1 - 0.5 * Math.exp(-fresh / 60), within(1e-3));
