@@ -8,6 +8,7 @@ import dev.segmentflow.cache.policy.TraceRequest;
 import dev.segmentflow.cache.popularity.PopularityConfig;
 import dev.segmentflow.cache.sim.BeladyCache;
 import dev.segmentflow.cache.sim.CacheSimulator;
+import dev.segmentflow.cache.sim.FutureCountCache;
 import dev.segmentflow.cache.workload.VideoWorkload;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,6 +92,7 @@ public final class CacheBench {
     policies.put("S3-FIFO", (t, cap) -> new S3FifoCache(cap));
     policies.put("SIEVE", (t, cap) -> new SieveCache(cap));
     policies.put("planner", (t, cap) -> new PlannerCache(cap, config, workload, spec.seed()));
+    policies.put("future-count", FutureCountCache::new);
     policies.put("Belady", BeladyCache::new);
 
     Map<String, Row> out = new LinkedHashMap<>();

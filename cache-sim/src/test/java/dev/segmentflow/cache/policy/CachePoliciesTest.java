@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.segmentflow.cache.sim.BeladyCache;
 import dev.segmentflow.cache.sim.CacheSimulator;
+import dev.segmentflow.cache.sim.FutureCountCache;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -104,6 +105,15 @@ class CachePoliciesTest {
   }
 
   @Test
+  void theFutureCountReferenceKeepsWhatIsAskedForMostOftenFromNowOn() {
+    // cap 2: A B fill; at C, A has 1 request left, B 3, C 2: A goes. A then misses and, asked for
+    // never again, is not admitted; C and B hit from then on.
+    List<TraceRequest> t = trace(1, "A", "B", "C", "A", "C", "C", "B", "B", "B");
+    assertThat(hits(new FutureCountCache(t, 2), t))
+        .containsExactly(false, false, false, false, true, true, true, true, true);
+  }
+
+  @Test
   void beladyRefusesRequestsOutOfTraceOrder() {
     List<TraceRequest> t = trace(1, "A", "B");
     BeladyCache b = new BeladyCache(t, 2);
@@ -125,6 +135,8 @@ class CachePoliciesTest {
       assertThat(min).isGreaterThanOrEqualTo(CacheSimulator.run(t, new LruCache(cap)).hits());
       assertThat(min).isGreaterThanOrEqualTo(CacheSimulator.run(t, new S3FifoCache(cap)).hits());
       assertThat(min).isGreaterThanOrEqualTo(CacheSimulator.run(t, new SieveCache(cap)).hits());
+      assertThat(min)
+          .isGreaterThanOrEqualTo(CacheSimulator.run(t, new FutureCountCache(t, cap)).hits());
     }
   }
 
