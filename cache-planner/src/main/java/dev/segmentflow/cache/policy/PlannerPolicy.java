@@ -11,13 +11,12 @@ import java.util.function.Consumer;
 /**
  * The planner's eviction and admission, bounded in bytes: the policy the edge serves with and the
  * simulator measures. Every segment request teaches the {@link NextUseModel}; eviction samples
- * resident objects and drops the one with the lowest expected request rate (expired ones first,
- * the least recently asked for among equals), the online analogue of Belady's furthest next use;
- * a miss is not admitted when it is expected to be asked for less than the object it would push
- * out. A prefetch is worth fetching only when the model says it will be asked for before it would
- * be evicted (or, for a title it has never seen, on the directive's word): callers ask {@link
- * #wantsPrefetch} before they fetch, and what they fetched then goes through admission like a
- * miss.
+ * resident objects and drops the one with the lowest expected request rate (expired ones first, the
+ * least recently asked for among equals), the online analogue of Belady's furthest next use; a miss
+ * is not admitted when it is expected to be asked for less than the object it would push out. A
+ * prefetch is worth fetching only when the model says it will be asked for before it would be
+ * evicted (or, for a title it has never seen, on the directive's word): callers ask {@link
+ * #wantsPrefetch} before they fetch, and what they fetched then goes through admission like a miss.
  *
  * <p>Requests that are not media segments (playlists, keys of a foreign trace) go to an S3-FIFO
  * share of the cache: without titles, sessions and segments there is nothing to plan with. Its
