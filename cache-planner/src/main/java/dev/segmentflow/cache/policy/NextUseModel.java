@@ -274,7 +274,7 @@ public final class NextUseModel {
     double latest =
         t.latestStart == Long.MIN_VALUE
             ? 0
-            : Math.pow(0.5, Math.max(0, nowMillis - t.latestStart) / (double) halfLifeMillis);
+            : DecayedRate.decay(Math.max(0, nowMillis - t.latestStart), halfLifeMillis);
     return DecayedRate.perHour(
         Math.max(0, starts.valueAt(nowMillis, halfLifeMillis) - latest), halfLifeMillis);
   }

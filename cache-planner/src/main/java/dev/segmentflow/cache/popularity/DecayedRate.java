@@ -42,7 +42,8 @@ public final class DecayedRate implements Serializable {
     return count * LN2 / (halfLifeMillis / 3_600_000.0);
   }
 
-  private static double decay(long elapsedMillis, long halfLifeMillis) {
+  /** The weight one count keeps after {@code elapsedMillis} (not negative) have passed. */
+  public static double decay(long elapsedMillis, long halfLifeMillis) {
     return Math.pow(0.5, (double) elapsedMillis / halfLifeMillis);
   }
 }
