@@ -150,7 +150,7 @@ public final class TranscodeBench {
         idle[slots] = runJob(flink, slots, List.of(), storeConfig, preset);
         double wall;
         before = Cpu.now();
-        try (CpuProfile profile = slots == 2 && round == 1 ? CpuProfile.start() : null) {
+        try (CpuProfile profile = slots == 2 && round == ROUNDS ? CpuProfile.start() : null) {
           wall = runJob(flink, slots, events, storeConfig, preset);
         }
         double net = wall - idle[slots];
