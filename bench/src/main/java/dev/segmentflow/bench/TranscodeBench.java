@@ -234,7 +234,9 @@ public final class TranscodeBench {
   /**
    * CPU seconds of one of the job's ladder processes over a single frame of the first segment: what
    * every process pays whatever its length (starting, opening the source, setting up the decoder,
-   * the scalers and one encoder per rung), the mean of five runs.
+   * the scalers and one encoder per rung), the mean of five runs. A segment with audio still
+   * encodes its whole span of audio (the graph pads it to the segment's end), a few hundredths of a
+   * CPU-s more.
    */
   private static double fixedCostPerProcess(
       FfmpegTools tools, SourceSegment seg, OriginStore.Config storeConfig, String preset, Path dir)
@@ -242,11 +244,10 @@ public final class TranscodeBench {
     Path work = dir.resolve("fixed");
     Files.createDirectories(work.resolve("out"));
     Path source = work.resolve("source.mkv");
-    String codec;
     try (OriginStore store = OriginStore.open(storeConfig)) {
       store.download(store.keyOf(seg.uri()), source);
     }
-    codec = new MediaProber(tools, Duration.ofMinutes(1)).probe(source).videoCodec();
+    String codec = new MediaProber(tools, Duration.ofMinutes(1)).probe(source).videoCodec();
     List<String> args =
         new ArrayList<>(
             new SegmentTranscoder(tools, settings(preset))
