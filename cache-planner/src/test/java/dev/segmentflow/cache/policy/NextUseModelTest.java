@@ -141,8 +141,8 @@ class NextUseModelTest {
     long now = 4 * PACE;
     // Viewer 1 reaches segment 7 with 0.5, 18 s from now; new sessions add 0.5 * ln 2 / 1000 an
     // hour (two starts, the latest left out). Within a minute: 1 - (1 - 0.5) * e^(-fresh * 1/60 h);
-    // read as a Poisson stream at
-    // the segment's rate (100 an hour) it would be 1 - e^(-100/60) = 0.81.
+    // read as a Poisson stream at the segment's rate (100 an hour) it would be 1 - e^(-100/60) =
+    // 0.81.
     double fresh = 0.5 * Math.log(2) / 1000;
     // (The minutes of decay between the two viewers' requests move the reach by 1e-4.)
     assertThat(m.probabilityWithin("a", "720p", 7, now, 60_000))
