@@ -66,6 +66,18 @@ public final class NextUseModel {
   private final List<Map<String, Double>> shares = new ArrayList<>();
   private final double[] stayPowers = new double[MAX_AHEAD + 1];
 
+  /**
+   * A title's session arrivals per hour known from outside the requests. The edge has none; the
+   * simulator can hand in the rates its workload draws from, to measure what a perfect estimate of
+   * demand would be worth.
+   */
+  @FunctionalInterface
+  public interface ArrivalRates {
+    double perHour(String assetId, long nowMillis);
+  }
+
+  private ArrivalRates knownRates;
+
   /** The number of segments of a title, or -1 when unknown. */
   @FunctionalInterface
   public interface TitleLengths {
@@ -125,6 +137,11 @@ public final class NextUseModel {
     Session(Title title) {
       this.title = title;
     }
+  }
+
+  /** Takes titles' arrival rates from {@code rates} instead of learning them from the starts. */
+  public void knownArrivalRates(ArrivalRates rates) {
+    this.knownRates = rates;
   }
 
   /** Learns from one request: a video request needs its session, title, rendition and segment. */
@@ -238,9 +255,11 @@ public final class NextUseModel {
     double share = shares.get(place(segment)).getOrDefault(rendition, 0.0);
     double atSegment = perStart[bin(segment, length)];
     double arrivals =
-        Math.max(
-            arrivalsPerHour(t, t.starts, halfLifeMillis, nowMillis),
-            arrivalsPerHour(t, t.recentStarts, recentHalfLifeMillis, nowMillis));
+        knownRates != null
+            ? knownRates.perHour(t.assetId, nowMillis)
+            : Math.max(
+                arrivalsPerHour(t, t.starts, halfLifeMillis, nowMillis),
+                arrivalsPerHour(t, t.recentStarts, recentHalfLifeMillis, nowMillis));
     for (Session s : t.active) {
       int gap = segment - s.position;
       // A player asks for a segment every pace; three paces without one, it has most likely

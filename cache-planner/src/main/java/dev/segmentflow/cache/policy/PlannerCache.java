@@ -44,6 +44,12 @@ public final class PlannerCache implements VideoCache {
     policy.expiry(this::expired);
   }
 
+  /** See {@link PlannerPolicy#knownArrivalRates}. */
+  public PlannerCache knownArrivalRates(NextUseModel.ArrivalRates rates) {
+    policy.knownArrivalRates(rates);
+    return this;
+  }
+
   @Override
   public boolean access(TraceRequest r) {
     ObjectRef ref =

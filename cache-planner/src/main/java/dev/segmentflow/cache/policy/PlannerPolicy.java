@@ -102,6 +102,11 @@ public final class PlannerPolicy implements ServingPolicy {
     boolean expired(String assetId, long idleMillis);
   }
 
+  /** Titles' arrival rates known from outside (a simulator's workload) rather than learnt. */
+  public void knownArrivalRates(NextUseModel.ArrivalRates rates) {
+    model.knownArrivalRates(rates);
+  }
+
   /** Objects past their TTL are evicted first. */
   public void expiry(Expiry expiry) {
     this.expiry = expiry;

@@ -151,4 +151,17 @@ class NextUseModelTest {
     assertThat(m.probabilityWithin("a", "720p", 7, now, 10_000))
         .isCloseTo(1 - Math.exp(-fresh / 360), within(1e-8));
   }
+
+  @Test
+  void knownArrivalRatesReplaceTheLearntOnesButNotTheSessionsInProgress() {
+    NextUseModel m = twoViewers();
+    long now = 4 * PACE;
+    // 3 starts an hour from outside instead of the learnt ln 2 / 1000: segment 3 is asked for
+    // once per start, segment 7 by half of them, plus viewer 1's 100 an hour as before.
+    m.knownArrivalRates((asset, at) -> asset.equals("a") && at == now ? 3.0 : 0.0);
+    assertThat(m.rate("a", "720p", 3, now)).isCloseTo(3.0, within(1e-4));
+    assertThat(m.rate("a", "720p", 7, now)).isCloseTo(3.0 * 0.5 + 100, within(0.01));
+    // a title nobody has asked for has no reach in this cache, whatever its rate elsewhere
+    assertThat(m.rate("b", "720p", 0, now)).isZero();
+  }
 }
