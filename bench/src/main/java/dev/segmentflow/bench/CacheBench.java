@@ -9,6 +9,7 @@ import dev.segmentflow.cache.popularity.PopularityConfig;
 import dev.segmentflow.cache.sim.BeladyCache;
 import dev.segmentflow.cache.sim.CacheSimulator;
 import dev.segmentflow.cache.sim.FutureCountCache;
+import dev.segmentflow.cache.workload.TrueArrivalRates;
 import dev.segmentflow.cache.workload.VideoWorkload;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,6 +93,11 @@ public final class CacheBench {
     policies.put("S3-FIFO", (t, cap) -> new S3FifoCache(cap));
     policies.put("SIEVE", (t, cap) -> new SieveCache(cap));
     policies.put("planner", (t, cap) -> new PlannerCache(cap, config, workload, spec.seed()));
+    policies.put(
+        "true-rates",
+        (t, cap) ->
+            new PlannerCache(cap, config, workload, spec.seed())
+                .knownArrivalRates(new TrueArrivalRates(workload, t.get(0).region())));
     policies.put("future-count", FutureCountCache::new);
     policies.put("Belady", BeladyCache::new);
 

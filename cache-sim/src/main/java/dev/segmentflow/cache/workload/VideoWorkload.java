@@ -223,15 +223,24 @@ public final class VideoWorkload implements SegmentCatalogue {
     return String.format("title-%04d", title);
   }
 
-  @Override
-  public long sizeBytes(String assetId, String rendition, int segment) {
+  /** The title an asset id of this workload names, or -1. */
+  public int titleIndex(String assetId) {
+    if (!assetId.startsWith("title-")) {
+      return -1;
+    }
     int title;
     try {
       title = Integer.parseInt(assetId.substring("title-".length()));
     } catch (RuntimeException e) {
       return -1;
     }
-    if (title < 0 || title >= segments.length || segment < 0 || segment >= segments[title]) {
+    return title >= 0 && title < segments.length ? title : -1;
+  }
+
+  @Override
+  public long sizeBytes(String assetId, String rendition, int segment) {
+    int title = titleIndex(assetId);
+    if (title < 0 || segment < 0 || segment >= segments[title]) {
       return -1;
     }
     for (Rendition r : spec.ladder()) {
@@ -340,20 +349,56 @@ public final class VideoWorkload implements SegmentCatalogue {
   }
 
   private long diurnalStart(SplittableRandom random, int region, long horizon) {
-    // Regions peak at 21:00 local time; their clocks are 0, -7 and +8 hours from the first.
-    int[] offsets = {0, -7, 8};
-    int offset = offsets[region % offsets.length];
     while (true) {
       long t = (long) (random.nextDouble() * horizon);
-      double localHour = ((t / (double) HOUR) + offset) % 24;
-      double load = 1 + 0.7 * Math.cos(2 * Math.PI * (localHour - 21) / 24);
-      if (random.nextDouble() * 1.7 < load) {
+      if (random.nextDouble() * 1.7 < load(region, t)) {
         return t;
       }
     }
   }
 
+  /** The region's diurnal load at {@code t}: 1 on average over a day, 1.7 at its peak. */
+  private static double load(int region, long t) {
+    // Regions peak at 21:00 local time; their clocks are 0, -7 and +8 hours from the first.
+    int[] offsets = {0, -7, 8};
+    double localHour = ((t / (double) HOUR) + offsets[region % offsets.length]) % 24;
+    return 1 + 0.7 * Math.cos(2 * Math.PI * (localHour - 21) / 24);
+  }
+
+  /**
+   * The rate this workload starts sessions of each title in the region at {@code at}, per hour:
+   * what the generator draws from, not what it happened to draw. Next episodes a binge goes on to
+   * are not starts of their own. Index by title.
+   */
+  public double[] startsPerHour(String region, long at) {
+    int r = spec.regions().indexOf(region);
+    if (r < 0) {
+      throw new IllegalArgumentException("no region " + region);
+    }
+    double[] weights = new double[spec.titles()];
+    double total = titleWeights(r, at, weights);
+    double sessions =
+        spec.sessionsPerDay() / 24.0 * spec.regionWeights().get(r) * load(r, at) / total;
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] *= sessions;
+    }
+    return weights;
+  }
+
   private int pickTitle(SplittableRandom random, int region, long at, double[] weights) {
+    double total = titleWeights(region, at, weights);
+    double u = random.nextDouble() * total;
+    for (int i = 0; i < weights.length; i++) {
+      u -= weights[i];
+      if (u < 0) {
+        return i;
+      }
+    }
+    return weights.length - 1;
+  }
+
+  /** Fills each title's chance to be picked in the region at {@code at}; returns their sum. */
+  private double titleWeights(int region, long at, double[] weights) {
     double total = 0;
     for (int i = 0; i < weights.length; i++) {
       double w = zipfWeight[i];
@@ -377,14 +422,7 @@ public final class VideoWorkload implements SegmentCatalogue {
         weights[s.title()] = zipfWeight[0];
       }
     }
-    double u = random.nextDouble() * total;
-    for (int i = 0; i < weights.length; i++) {
-      u -= weights[i];
-      if (u < 0) {
-        return i;
-      }
-    }
-    return weights.length - 1;
+    return total;
   }
 
   private static int pick(SplittableRandom random, List<Double> weights) {

@@ -108,4 +108,78 @@ class VideoWorkloadTest {
         .isGreaterThan(10 * workload.sizeBytes("title-0000", "240p", 0));
     assertThat(workload.sizeBytes("title-0000", "720p", 100_000)).isEqualTo(-1);
   }
+
+  @Test
+  void startsPerHourIsTheRateTheSessionsWereDrawnFrom() {
+    VideoWorkload.Spec spec = workload.spec();
+    Map<String, Set<String>> sessionsByRegion = new HashMap<>();
+    Map<String, Set<String>> sessionsByTitle = new HashMap<>();
+    for (TraceRequest r : trace) {
+      sessionsByRegion.computeIfAbsent(r.region(), k -> new HashSet<>()).add(r.sessionId());
+      if (r.region().equals("eu")) {
+        sessionsByTitle.computeIfAbsent(r.assetId(), k -> new HashSet<>()).add(r.sessionId());
+      }
+    }
+    long minute = 60_000;
+    for (int r = 0; r < spec.regions().size(); r++) {
+      String region = spec.regions().get(r);
+      double[] expected = new double[spec.titles()];
+      for (long t = 0; t < spec.days() * 24 * 60 * minute; t += minute) {
+        double[] rates = workload.startsPerHour(region, t);
+        for (int i = 0; i < rates.length; i++) {
+          expected[i] += rates[i] / 60;
+        }
+      }
+      double all = java.util.Arrays.stream(expected).sum();
+      double drawn = spec.days() * spec.sessionsPerDay() * spec.regionWeights().get(r);
+      assertThat(all).isCloseTo(drawn, org.assertj.core.data.Percentage.withPercentage(0.5));
+      assertThat((double) sessionsByRegion.get(region).size())
+          .isCloseTo(drawn, org.assertj.core.data.Percentage.withPercentage(10));
+      if (region.equals("eu")) {
+        // the diurnal curve: eu's evening (16:00-24:00, its clock is the trace's) against its
+        // night and morning (02:00-10:00), 2.6 : 1
+        Map<String, Long> firstAt = new HashMap<>();
+        for (TraceRequest q : trace) {
+          if (q.region().equals(region)) {
+            firstAt.putIfAbsent(q.sessionId(), q.timeMillis());
+          }
+        }
+        for (int from : new int[] {16, 2}) {
+          double inWindow = 0;
+          for (long t = 0; t < spec.days() * 24 * 60 * minute; t += minute) {
+            long hour = t / (60 * minute) % 24;
+            if (hour >= from && hour < from + 8) {
+              inWindow += java.util.Arrays.stream(workload.startsPerHour(region, t)).sum() / 60;
+            }
+          }
+          long seen =
+              firstAt.values().stream()
+                  .filter(t -> t / (60 * minute) % 24 >= from && t / (60 * minute) % 24 < from + 8)
+                  .count();
+          assertThat((double) seen)
+              .as("eu sessions from %02d:00", from)
+              .isCloseTo(inWindow, org.assertj.core.data.Percentage.withPercentage(25));
+        }
+        int most = 0;
+        for (int i = 1; i < expected.length; i++) {
+          most = expected[i] > expected[most] ? i : most;
+        }
+        int mostSeen = sessionsByTitle.get(workload.assetId(most)).size();
+        long seenMore = sessionsByTitle.values().stream().filter(s -> s.size() > mostSeen).count();
+        assertThat(seenMore).as("titles started more often than the likeliest").isLessThan(3);
+        assertThat((double) mostSeen)
+            .isCloseTo(expected[most], org.assertj.core.data.Percentage.withPercentage(35));
+      }
+    }
+  }
+
+  @Test
+  void trueArrivalRatesReadTheWorkloadsRates() {
+    TrueArrivalRates rates = new TrueArrivalRates(workload, "us");
+    long t = 30 * 3_600_000L + 12_345;
+    double[] all = workload.startsPerHour("us", t - 12_345);
+    assertThat(rates.perHour(workload.assetId(3), t)).isEqualTo(all[3]);
+    assertThat(rates.perHour("not-a-title", t)).isZero();
+    assertThat(rates.perHour("title-99999", t)).isZero();
+  }
 }
