@@ -17,10 +17,10 @@ import java.util.Map;
  * progress positioned before it on the same title of (probability to reach it in that rendition) /
  * (time until they get there), plus the title's session arrival rate (the larger of its rate over
  * hours and its recent rate) times the expected requests per session start for a segment that far
- * into a title, times the rendition's share. A title's arrival rate leaves out its latest start
- * (see {@link #arrivalsPerHour}). Evicting the object with the lowest rate is the online analogue
- * of Belady's furthest next use; for byte hit ratio the object's size cancels out (keeping it costs
- * its size, a hit saves its size).
+ * into a title, times the rendition's share. A title's arrival rate leaves out its latest start and
+ * counts only the time since its first (see {@link #arrivalsPerHour}). Evicting the object with the
+ * lowest rate is the online analogue of Belady's furthest next use; for byte hit ratio the object's
+ * size cancels out (keeping it costs its size, a hit saves its size).
  *
  * <p>Everything is learnt from the requests: the reach curve (over the fraction of a title watched,
  * so titles of any length share it), rendition shares (apart for each of a title's first {@link
@@ -38,6 +38,12 @@ public final class NextUseModel {
 
   /** Paces without a request after which a session no longer protects the segments ahead. */
   static final int OVERDUE_PACES = 3;
+
+  /**
+   * The shortest time a title's starts are taken to have been observed over: two sessions that
+   * start seconds apart say little about the title's rate.
+   */
+  static final long MIN_EXPOSURE_MILLIS = 10 * 60_000;
 
   /** How far ahead of a session a segment still counts as protected by it. */
   static final int MAX_AHEAD = 600;
@@ -120,6 +126,7 @@ public final class NextUseModel {
     final List<Session> active = new ArrayList<>(2);
     int length = -1;
     long latestStart = Long.MIN_VALUE;
+    long firstStart = Long.MIN_VALUE;
 
     Title(String assetId) {
       this.assetId = assetId;
@@ -175,6 +182,9 @@ public final class NextUseModel {
       t.starts.add(timeMillis, 1, halfLifeMillis);
       t.recentStarts.add(timeMillis, 1, recentHalfLifeMillis);
       t.latestStart = Math.max(t.latestStart, timeMillis);
+      if (t.firstStart == Long.MIN_VALUE) {
+        t.firstStart = timeMillis;
+      }
       starts.add(timeMillis, 1, halfLifeMillis);
     } else {
       int advanced = segment - s.position;
@@ -287,6 +297,11 @@ public final class NextUseModel {
    * decayed. Counting the starts before the latest one is the unbiased (n - 1) / T of a Poisson
    * rate observed up to an arrival; a title watched once is worth nothing to new sessions until a
    * second start.
+   *
+   * <p>T is the time since the title's first start (at least {@link #MIN_EXPOSURE_MILLIS}), decayed
+   * as the count is: before its first start nothing says the title could be watched at all (a
+   * release, or this edge just started). A title released an hour ago and started twenty times
+   * since would otherwise read as twenty starts over the whole 6 h window: a sixth of its rate.
    */
   private static double arrivalsPerHour(
       Title t, DecayedRate starts, long halfLifeMillis, long nowMillis) {
@@ -294,8 +309,14 @@ public final class NextUseModel {
         t.latestStart == Long.MIN_VALUE
             ? 0
             : DecayedRate.decay(Math.max(0, nowMillis - t.latestStart), halfLifeMillis);
+    long since =
+        t.firstStart == Long.MIN_VALUE
+            ? Long.MAX_VALUE
+            : Math.max(MIN_EXPOSURE_MILLIS, nowMillis - t.firstStart);
+    double exposure = since == Long.MAX_VALUE ? 1 : 1 - DecayedRate.decay(since, halfLifeMillis);
     return DecayedRate.perHour(
-        Math.max(0, starts.valueAt(nowMillis, halfLifeMillis) - latest), halfLifeMillis);
+            Math.max(0, starts.valueAt(nowMillis, halfLifeMillis) - latest), halfLifeMillis)
+        / exposure;
   }
 
   private void refresh(long nowMillis) {
