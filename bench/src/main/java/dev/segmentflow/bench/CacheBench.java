@@ -20,10 +20,11 @@ import java.util.Map;
 
 /**
  * Byte hit ratio of an edge cache per region at 1%, 5% and 10% of the region's footprint, for LRU,
- * S3-FIFO, SIEVE, the planner and Belady MIN, on the generated video workload: three seeds and
- * three shapes (standard, short clips, long form). One set of planner defaults for all. Last line:
- * the planner against the best online policy (minimum over seeds and shapes, at 5%) and against
- * Belady (seed 42, standard, 5%), in percentage points.
+ * S3-FIFO, SIEVE, the planner and three offline references (the planner given the workload's true
+ * arrival rates, future-count, Belady MIN), on the generated video workload: three seeds and three
+ * shapes (standard, short clips, long form). One set of planner defaults for all. Last line: the
+ * planner against the best online policy (minimum over seeds and shapes, at 5%) and against Belady
+ * (seed 42, standard, 5%), in percentage points.
  *
  * <p>Arguments: [seeds, comma-separated] [shapes, comma-separated] [fractions, comma-separated].
  */
