@@ -10,15 +10,15 @@ import java.util.Map;
  * moment (releases, trending spikes and the diurnal curve included), but not of when the next
  * session comes. An offline reference for the benchmark, never an edge's.
  *
- * <p>The rates are read for whole minutes (the finest change the workload makes is its diurnal
- * curve over hours); a replay asks in time order, so a few minutes are kept.
+ * <p>The rates are read at the start of each minute: a release or a spike shows up to a minute
+ * late, against hours of its own length and of the diurnal curve. A replay asks in time order,
+ * prefetch tests at a directive's time too, so the last few minutes asked for are kept.
  */
 public final class TrueArrivalRates implements NextUseModel.ArrivalRates {
   private static final long MINUTE = 60_000;
 
   private final VideoWorkload workload;
   private final String region;
-  // Prefetch tests ask at a directive's time as well as at the replay's: a few minutes kept.
   private final Map<Long, double[]> byMinute =
       new LinkedHashMap<>(8, 0.75f, true) {
         @Override
@@ -38,9 +38,9 @@ public final class TrueArrivalRates implements NextUseModel.ArrivalRates {
     if (title < 0) {
       return 0;
     }
-    return byMinute
-        .computeIfAbsent(
-            Math.floorDiv(nowMillis, MINUTE), m -> workload.startsPerHour(region, m * MINUTE))[
-        title];
+    double[] rates =
+        byMinute.computeIfAbsent(
+            Math.floorDiv(nowMillis, MINUTE), m -> workload.startsPerHour(region, m * MINUTE));
+    return rates[title];
   }
 }
