@@ -301,7 +301,8 @@ public final class NextUseModel {
    * <p>T is the time since the title's first start (at least {@link #MIN_EXPOSURE_MILLIS}), decayed
    * as the count is: before its first start nothing says the title could be watched at all (a
    * release, or this edge just started). A title released an hour ago and started twenty times
-   * since would otherwise read as twenty starts over the whole 6 h window: a sixth of its rate.
+   * since would otherwise read as those starts spread over the whole window: a ninth of its rate at
+   * 6 h, half of it at 1 h.
    */
   private static double arrivalsPerHour(
       Title t, DecayedRate starts, long halfLifeMillis, long nowMillis) {
