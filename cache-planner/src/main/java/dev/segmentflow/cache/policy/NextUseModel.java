@@ -310,11 +310,12 @@ public final class NextUseModel {
         t.latestStart == Long.MIN_VALUE
             ? 0
             : DecayedRate.decay(Math.max(0, nowMillis - t.latestStart), halfLifeMillis);
-    long since =
+    double exposure =
         t.firstStart == Long.MIN_VALUE
-            ? Long.MAX_VALUE
-            : Math.max(MIN_EXPOSURE_MILLIS, nowMillis - t.firstStart);
-    double exposure = since == Long.MAX_VALUE ? 1 : 1 - DecayedRate.decay(since, halfLifeMillis);
+            ? 1
+            : 1
+                - DecayedRate.decay(
+                    Math.max(MIN_EXPOSURE_MILLIS, nowMillis - t.firstStart), halfLifeMillis);
     return DecayedRate.perHour(
             Math.max(0, starts.valueAt(nowMillis, halfLifeMillis) - latest), halfLifeMillis)
         / exposure;
