@@ -9,14 +9,13 @@ import dev.segmentflow.schemas.Topics;
 import dev.segmentflow.schemas.events.EdgeRequest;
 import dev.segmentflow.schemas.events.ViewerEvent;
 import dev.segmentflow.schemas.kafka.TopicCreator;
+import dev.segmentflow.testkit.BrowserPlayer;
 import dev.segmentflow.testkit.RealServices;
 import dev.segmentflow.transcode.encode.VodPackager;
 import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
-import dev.segmentflow.transcode.ingest.ConformanceCorpus;
 import dev.segmentflow.transcode.ingest.SampleMedia;
 import dev.segmentflow.transcode.store.OriginStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,34 +23,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * A real player against the edge: hls.js from npm in Debian's headless Chromium (driven by
- * playwright-core, see {@code src/test/player}) plays a 20 s asset in real time with CMCD on. The
+ * playwright-core, see {@link BrowserPlayer}) plays a 20 s asset in real time with CMCD on. The
  * page is served from another origin, so the edge's CORS answers are what lets it play at all.
  * {@code bin/setup} installs Chromium and the npm packages; without them this test fails rather
  * than skipping.
  */
 @ExtendWith(RealServices.class)
 class HlsJsPlayerTest {
-  static final Path PLAYER = Path.of("src/test/player");
   static final double PLAY_SECONDS = 10.5;
-
-  /**
-   * Corpus variants whose timing or geometry a player could trip on: a rotation matrix, pixels that
-   * are not square, AVI with B-frames and 5.1 AC-3, jittered timestamps, audio before video.
-   */
-  static final List<String> CORPUS_PLAYED =
-      List.of("mov-rotated", "anamorphic", "mpeg4-bframes-avi", "vfr-jitter", "audio-leads-video");
 
   @TempDir static Path dir;
   static KafkaBroker kafka;
@@ -68,13 +56,6 @@ class HlsJsPlayerTest {
     try (OriginStore store = OriginStore.open(OriginStore.Config.local(origin))) {
       VodPackager.quick(tools, List.of("360p", "240p"), store)
           .packageFile(clip, "play1", 4, dir.resolve("work"), s -> {});
-      for (ConformanceCorpus.Variant v : ConformanceCorpus.variants()) {
-        if (CORPUS_PLAYED.contains(v.name())) {
-          Path file = ConformanceCorpus.make(v, dir.resolve("corpus"), tools);
-          VodPackager.quick(tools, List.of("240p"), store)
-              .packageFile(file, v.name(), 4, dir.resolve("work-" + v.name()), s -> {});
-        }
-      }
     }
     TopicCreator.ensure(kafka.bootstrapServers(), EdgeServer.topics(), (short) 1);
     edge =
@@ -113,27 +94,6 @@ class HlsJsPlayerTest {
   @Test
   void hlsJsPlaysMpegTsWithCmcdInTheQuery() throws Exception {
     playsAndReports("master.m3u8", "sf-player-ts", "query", ".ts");
-  }
-
-  @ParameterizedTest
-  @FieldSource("CORPUS_PLAYED")
-  void hlsJsPlaysWhatIngestMadeOfAnAwkwardSource(String variant) throws Exception {
-    ConformanceCorpus.Variant v =
-        ConformanceCorpus.variants().stream()
-            .filter(c -> c.name().equals(variant))
-            .findFirst()
-            .orElseThrow();
-    JsonNode played =
-        play(base + "/hls/" + variant + "/master-fmp4.m3u8", "sf-corpus-" + variant, "query", 6);
-    assertThat(played.get("fatal").isNull()).as("fatal error: %s", played).isTrue();
-    assertThat(played.get("currentTime").asDouble())
-        .as("playback advanced: %s", played)
-        .isGreaterThanOrEqualTo(6);
-    assertThat(played.get("consoleErrors")).as("browser console errors").isEmpty();
-    double shown = played.get("videoWidth").asDouble() / played.get("videoHeight").asDouble();
-    assertThat(Math.abs(shown / v.displayAspect() - 1))
-        .as("the picture's aspect as the browser shows it: %s", played)
-        .isLessThan(0.02);
   }
 
   private void playsAndReports(String master, String session, String mode, String segmentSuffix)
@@ -198,25 +158,12 @@ class HlsJsPlayerTest {
 
   /** Runs the player script; its last stdout line is a JSON report. */
   private static JsonNode play(String url, String session, String mode) throws Exception {
-    return play(url, session, mode, PLAY_SECONDS);
-  }
-
-  private static JsonNode play(String url, String session, String mode, double seconds)
-      throws Exception {
-    assertThat(PLAYER.resolve("node_modules/hls.js").toFile())
-        .as("npm packages of %s (bin/setup installs them)", PLAYER)
-        .isDirectory();
-    Process p =
-        new ProcessBuilder("node", "play.mjs", url, String.valueOf(seconds), session, "play1", mode)
-            .directory(PLAYER.toFile())
-            .redirectErrorStream(false)
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("player finished").isTrue();
-    String text = new String(out, StandardCharsets.UTF_8).strip();
-    assertThat(p.exitValue()).as("player exit, output: %s", text).isZero();
-    String last = text.substring(text.lastIndexOf('\n') + 1);
+    List<String> out =
+        BrowserPlayer.run(
+            "play.mjs",
+            List.of(url, String.valueOf(PLAY_SECONDS), session, "play1", mode),
+            Duration.ofSeconds(90));
+    String last = out.get(out.size() - 1);
     System.out.println("[player] " + mode + " " + last);
     return Json.MAPPER.readTree(last);
   }
