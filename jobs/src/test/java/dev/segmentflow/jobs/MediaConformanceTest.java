@@ -3,6 +3,9 @@ package dev.segmentflow.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.segmentflow.edge.EdgeConfig;
+import dev.segmentflow.edge.EdgeServer;
 import dev.segmentflow.localservices.ClickHouseServer;
 import dev.segmentflow.localservices.KafkaBroker;
 import dev.segmentflow.schemas.Json;
@@ -11,15 +14,18 @@ import dev.segmentflow.schemas.clickhouse.ClickHouseJdbc;
 import dev.segmentflow.schemas.clickhouse.ClickHouseMigrator;
 import dev.segmentflow.schemas.clickhouse.IntakeTables;
 import dev.segmentflow.schemas.events.DeadLetter;
+import dev.segmentflow.schemas.events.Packaging;
 import dev.segmentflow.schemas.events.RenderedSegment;
 import dev.segmentflow.schemas.events.SourceSegment;
 import dev.segmentflow.schemas.flink.KafkaEndpoints;
 import dev.segmentflow.schemas.kafka.TopicCreator;
+import dev.segmentflow.testkit.BrowserPlayer;
 import dev.segmentflow.testkit.FlinkMiniCluster;
 import dev.segmentflow.testkit.RealServices;
 import dev.segmentflow.transcode.ffmpeg.ChildRun;
 import dev.segmentflow.transcode.ffmpeg.FfmpegTools;
 import dev.segmentflow.transcode.flink.RenditionTable;
+import dev.segmentflow.transcode.hls.HlsPaths;
 import dev.segmentflow.transcode.ingest.ConformanceCorpus;
 import dev.segmentflow.transcode.ingest.ConformanceCorpus.Outcome;
 import dev.segmentflow.transcode.ingest.ConformanceCorpus.Variant;
@@ -30,8 +36,10 @@ import dev.segmentflow.transcode.store.OriginStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,9 +57,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every file of the generated conformance corpus through the real path: ingest into an origin
- * store, the TranscodeJob on a MiniCluster from Kafka, then ffmpeg reading what it stored. Truth is
- * taken from the source file by decoding it, not from the splitter's figures. Writes the corpus
- * table (target/media-conformance.md) that README.md shows.
+ * store, the TranscodeJob on a MiniCluster from Kafka, then ffmpeg reading what it stored and
+ * hls.js playing both masters of every asset to the end through a real edge. Truth is taken from
+ * the source file by decoding it, not from the splitter's figures. Writes the corpus table
+ * (target/media-conformance.md) that README.md shows.
  */
 @ExtendWith(RealServices.class)
 class MediaConformanceTest {
@@ -178,16 +187,18 @@ class MediaConformanceTest {
     }
 
     Path origin = dir.resolve("origin");
+    Map<String, JsonNode> played = playEveryMaster(kafka, origin, ingested.keySet());
     List<String> table = new ArrayList<>();
     table.add(
-        "| variant | source | split | renditions | segments | duration error | A/V offset at end |");
-    table.add("|---|---|---|---|---|---|---|");
+        "| variant | source | split | renditions | segments | duration error | A/V offset at end"
+            + " | hls.js (TS, fMP4) |");
+    table.add("|---|---|---|---|---|---|---|---|");
     for (Variant v : variants) {
       if (v.outcome() == Outcome.REFUSED) {
         table.add(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | refused: \"%s\" | - | - | - | - |",
+                "| %s | %s | refused: \"%s\" | - | - | - | - | - |",
                 v.name(),
                 v.description(),
                 v.refusal()));
@@ -224,8 +235,10 @@ class MediaConformanceTest {
       double frame = 1 / segs.get(0).frameRate();
       double duration = 0;
       double offset = 0;
-      for (String media : List.of("240p/index.m3u8", "240p/index-fmp4.m3u8")) {
-        Path playlist = origin.resolve(v.name() + "/" + media);
+      List<String> plays = new ArrayList<>();
+      for (Packaging packaging : Packaging.values()) {
+        String media = HlsPaths.mediaPlaylistName("240p", packaging);
+        Path playlist = origin.resolve(HlsPaths.mediaPlaylist(v.name(), "240p", packaging));
         String text = Files.readString(playlist);
         double listed =
             text.lines()
@@ -250,11 +263,28 @@ class MediaConformanceTest {
               .as(v.name() + " " + media + " A/V offset at the end")
               .isLessThanOrEqualTo(AAC_FRAME_SECONDS);
         }
+
+        String what = v.name() + " " + packaging + " in hls.js";
+        JsonNode r = played.get(HlsPaths.master(v.name(), packaging));
+        assertThat(r).as(what).isNotNull();
+        assertThat(r.get("fatal").isNull()).as("%s: fatal error: %s", what, r).isTrue();
+        assertThat(r.get("ended").asBoolean()).as("%s: played to the end: %s", what, r).isTrue();
+        assertThat(r.get("consoleErrors")).as("%s: browser console errors", what).isEmpty();
+        // the player's timeline is the listed segments, a hole closed up: so is what it played
+        double playedSeconds = r.get("currentTime").asDouble();
+        assertThat(Math.abs(playedSeconds - listed))
+            .as("%s: played %.3f s of the %.3f s listed: %s", what, playedSeconds, listed, r)
+            .isLessThanOrEqualTo(2 * frame + AAC_FRAME_SECONDS);
+        double shown = r.get("videoWidth").asDouble() / r.get("videoHeight").asDouble();
+        assertThat(Math.abs(shown / v.displayAspect() - 1))
+            .as("%s: the picture's aspect as the browser shows it: %s", what, r)
+            .isLessThan(0.02);
+        plays.add(String.format(Locale.ROOT, "%.2f s", playedSeconds));
       }
       table.add(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %s @ %.3f fps | %d%s | %s | %s |",
+              "| %s | %s | %s | %s @ %.3f fps | %d%s | %s | %s | played %s |",
               v.name(),
               v.description(),
               how.get(v.name()),
@@ -263,9 +293,55 @@ class MediaConformanceTest {
               segs.size(),
               damaged > 0 ? " (" + damaged + " damaged, dead-lettered)" : "",
               damaged > 0 ? "-" : String.format(Locale.ROOT, "%+.3f s", duration),
-              v.audio() ? String.format(Locale.ROOT, "%+.1f ms", offset * 1000) : "no audio"));
+              v.audio() ? String.format(Locale.ROOT, "%+.1f ms", offset * 1000) : "no audio",
+              String.join(", ", plays)));
     }
     Files.write(Path.of("target", "media-conformance.md"), table);
+  }
+
+  /**
+   * Serves the origin through a real edge and plays both masters of every asset to the end in
+   * hls.js (headless Chromium) at 8x, three tabs at a time; keyed by master path.
+   */
+  private static Map<String, JsonNode> playEveryMaster(
+      KafkaBroker kafka, Path origin, Collection<String> assets) throws Exception {
+    TopicCreator.ensure(kafka.bootstrapServers(), EdgeServer.topics(), (short) 1);
+    Path spool = Files.createTempDirectory("conformance-edge-spool");
+    try (EdgeServer edge =
+        new EdgeServer(
+                EdgeConfig.of(
+                    Map.of(
+                        "port",
+                        "0",
+                        "edge-id",
+                        "edge-conformance",
+                        "region",
+                        "us",
+                        "origin",
+                        origin.toUri().toString(),
+                        "bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "spool-dir",
+                        spool.toString())),
+                Clock.systemUTC())
+            .start()) {
+      List<String> masters = new ArrayList<>();
+      for (String asset : assets) {
+        for (Packaging p : Packaging.values()) {
+          masters.add("http://localhost:" + edge.port() + "/hls/" + HlsPaths.master(asset, p));
+        }
+      }
+      List<String> args = new ArrayList<>(List.of("8", "3"));
+      args.addAll(masters);
+      Map<String, JsonNode> byMaster = new TreeMap<>();
+      String prefix = "http://localhost:" + edge.port() + "/hls/";
+      for (String line : BrowserPlayer.run("play-through.mjs", args, Duration.ofMinutes(10))) {
+        JsonNode r = Json.MAPPER.readTree(line);
+        System.out.println("[player] " + line);
+        byMaster.put(r.get("master").asText().substring(prefix.length()), r);
+      }
+      return byMaster;
+    }
   }
 
   /**
