@@ -1,14 +1,9 @@
 // Plays HLS masters with hls.js in Debian's headless Chromium, each from start to end at a raised
-// playback rate, and prints one JSON line per master with what happened. One browser serves every
-// master, a fresh tab each, a few tabs at a time; the page comes from a server of its own on another
-// port, so every request to the edge is cross-origin.
+// playback rate, and prints one JSON line per master with what happened. One browser plays every
+// master, a fresh tab each, a few tabs at a time.
 //
 // usage: node play-through.mjs <playback-rate> <tabs-at-once> <master-url>...
-import http from 'node:http';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { servePage, launchChromium } from './page.mjs';
 
 const [rateArg, tabsArg, ...masters] = process.argv.slice(2);
 if (!rateArg || !tabsArg || masters.length === 0) {
@@ -17,33 +12,9 @@ if (!rateArg || !tabsArg || masters.length === 0) {
 }
 const rate = Number(rateArg);
 const tabsAtOnce = Math.max(1, Number(tabsArg));
-const here = path.dirname(fileURLToPath(import.meta.url));
-const hlsJs = fs.readFileSync(path.join(here, 'node_modules/hls.js/dist/hls.min.js'));
-const page = `<!doctype html><html><body><video id="v" muted playsinline></video>
-<script src="/hls.min.js"></script></body></html>`;
-
-const server = http.createServer((req, res) => {
-  if (req.url === '/hls.min.js') {
-    res.writeHead(200, { 'content-type': 'text/javascript' }).end(hlsJs);
-  } else if (req.url === '/') {
-    res.writeHead(200, { 'content-type': 'text/html' }).end(page);
-  } else if (req.url === '/favicon.ico') {
-    res.writeHead(204).end(); // so that the console holds only what the player caused
-  } else {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const pageUrl = `http://127.0.0.1:${server.address().port}/`;
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--autoplay-policy=no-user-gesture-required',
-  ],
-});
+const page = await servePage();
+const pageUrl = page.url;
+const browser = await launchChromium();
 
 async function playThrough(masterUrl) {
   const consoleErrors = [];
@@ -111,5 +82,5 @@ try {
   await Promise.all(workers);
 } finally {
   await browser.close();
-  server.close();
+  page.close();
 }

@@ -3,11 +3,7 @@
 // to the edge is cross-origin and goes through CORS (and, with CMCD headers, the preflight).
 //
 // usage: node play.mjs <master-url> <seconds> <cmcd-session-id> <cmcd-content-id> [headers|query]
-import http from 'node:http';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { servePage, launchChromium } from './page.mjs';
 
 const [masterUrl, secondsArg, sessionId, contentId, cmcdMode = 'headers'] = process.argv.slice(2);
 if (!masterUrl || !secondsArg || !sessionId || !contentId) {
@@ -15,35 +11,9 @@ if (!masterUrl || !secondsArg || !sessionId || !contentId) {
   process.exit(2);
 }
 const seconds = Number(secondsArg);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const hlsJs = fs.readFileSync(path.join(here, 'node_modules/hls.js/dist/hls.min.js'));
-const page = `<!doctype html><html><body><video id="v" muted playsinline></video>
-<script src="/hls.min.js"></script></body></html>`;
-
-const server = http.createServer((req, res) => {
-  if (req.url === '/hls.min.js') {
-    res.writeHead(200, { 'content-type': 'text/javascript' }).end(hlsJs);
-  } else if (req.url === '/') {
-    res.writeHead(200, { 'content-type': 'text/html' }).end(page);
-  } else if (req.url === '/favicon.ico') {
-    res.writeHead(204).end(); // so that the console holds only what the player caused
-  } else {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const pageUrl = `http://127.0.0.1:${server.address().port}/`;
-
-// Without the background-networking flags Chromium keeps dialling Google on a closed network.
-// playwright gives the browser a fresh, empty profile of its own.
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--autoplay-policy=no-user-gesture-required',
-  ],
-});
+const page = await servePage();
+const pageUrl = page.url;
+const browser = await launchChromium();
 const consoleErrors = [];
 let result;
 try {
@@ -102,7 +72,7 @@ try {
   );
 } finally {
   await browser.close();
-  server.close();
+  page.close();
 }
 result.consoleErrors = consoleErrors;
 console.log(JSON.stringify(result));
