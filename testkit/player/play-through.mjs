@@ -37,12 +37,10 @@ async function playThrough(masterUrl) {
           if (d.fatal) out.fatal = d.details;
         });
         hls.on(Hls.Events.MANIFEST_PARSED, () => {
+          // attaching a source reloads the element, which resets playbackRate to the default
+          video.defaultPlaybackRate = rate;
           video.playbackRate = rate;
           video.play().catch((e) => out.errors.push('play: ' + e));
-        });
-        // hls.js sets the rate back on some transitions; keep it where it was asked to be
-        video.addEventListener('ratechange', () => {
-          if (video.playbackRate !== rate) video.playbackRate = rate;
         });
         const t0 = performance.now();
         hls.attachMedia(video);

@@ -187,7 +187,8 @@ class MediaConformanceTest {
     }
 
     Path origin = dir.resolve("origin");
-    Map<String, JsonNode> played = playEveryMaster(kafka, origin, ingested.keySet());
+    Map<String, JsonNode> played =
+        playEveryMaster(kafka, origin, dir.resolve("edge-spool"), ingested.keySet());
     List<String> table = new ArrayList<>();
     table.add(
         "| variant | source | split | renditions | segments | duration error | A/V offset at end"
@@ -304,9 +305,8 @@ class MediaConformanceTest {
    * hls.js (headless Chromium) at 8x, three tabs at a time; keyed by master path.
    */
   private static Map<String, JsonNode> playEveryMaster(
-      KafkaBroker kafka, Path origin, Collection<String> assets) throws Exception {
+      KafkaBroker kafka, Path origin, Path spool, Collection<String> assets) throws Exception {
     TopicCreator.ensure(kafka.bootstrapServers(), EdgeServer.topics(), (short) 1);
-    Path spool = Files.createTempDirectory("conformance-edge-spool");
     try (EdgeServer edge =
         new EdgeServer(
                 EdgeConfig.of(
@@ -325,16 +325,14 @@ class MediaConformanceTest {
                         spool.toString())),
                 Clock.systemUTC())
             .start()) {
-      List<String> masters = new ArrayList<>();
+      String prefix = "http://localhost:" + edge.port() + "/hls/";
+      List<String> args = new ArrayList<>(List.of("8", "3"));
       for (String asset : assets) {
         for (Packaging p : Packaging.values()) {
-          masters.add("http://localhost:" + edge.port() + "/hls/" + HlsPaths.master(asset, p));
+          args.add(prefix + HlsPaths.master(asset, p));
         }
       }
-      List<String> args = new ArrayList<>(List.of("8", "3"));
-      args.addAll(masters);
       Map<String, JsonNode> byMaster = new TreeMap<>();
-      String prefix = "http://localhost:" + edge.port() + "/hls/";
       for (String line : BrowserPlayer.run("play-through.mjs", args, Duration.ofMinutes(10))) {
         JsonNode r = Json.MAPPER.readTree(line);
         System.out.println("[player] " + line);
