@@ -258,8 +258,9 @@ public final class TranscodeBench {
    * The job's ladder (its filter graph, encoders and tee, {@link LadderCommand#build}) over every
    * source segment of the title in one ffmpeg process, the pieces joined by ffmpeg's concat
    * demuxer: what the encoding costs once no process is started per segment and none of the job's
-   * own work (download, probe, checks, uploads, playlists) is done. The segments' 6 s are whole
-   * GOPs of the job's 2 s, so the keyframes fall where the job's would.
+   * own work (download, probe, checks, uploads, playlists) is done. It keeps the job's GOP of 2 s;
+   * only the keyframe the job forces on each segment's first frame is left to that GOP (a segment's
+   * 6 s are three of them).
    */
   private static double onePerTitle(
       FfmpegTools tools,
